@@ -1,0 +1,428 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace Recipe.Model.Json;
+
+/// <summary>
+/// The JSON front end: translates a <c>*.recipe.json</c> text into a <see cref="Recipe"/> (DESIGN section 3),
+/// reporting every syntax and shape problem as RCP009 (or RCP003/RCP007) at the exact span, and remembering the
+/// span of every value so that the validator's findings can be located too. It never throws on bad input.
+/// </summary>
+public sealed class RecipeJsonReader
+{
+    private static readonly string[] RecipeProperties =
+        { "$schema", "name", "description", "totalTokens", "sequenceLength", "seed", "weights", "maxEpochs", "syntheticCap", "sources", "schedule" };
+
+    private static readonly string[] SourceProperties =
+        { "tokens", "quality", "synthetic", "maxEpochs", "maxFraction", "files", "format", "license", "description" };
+
+    private static readonly string[] ScheduleProperties = { "interpolation", "phases", "temperature", "weights" };
+    private static readonly string[] PhaseProperties = { "name", "at", "weights" };
+    private static readonly string[] TemperatureProperties = { "start", "end" };
+
+    private readonly LineMap _lines;
+    private readonly List<RecipeDiagnostic> _diagnostics = new();
+    private readonly Dictionary<string, SourceSpan> _spans = new(StringComparer.Ordinal);
+    private readonly List<string> _failedPaths = new();
+    private bool _fatal;
+
+    private RecipeJsonReader(string text) => _lines = new LineMap(text);
+
+    /// <summary>Reads a recipe text; see <see cref="ParsedRecipe"/>.</summary>
+    public static ParsedRecipe Read(string text)
+    {
+        var reader = new RecipeJsonReader(text);
+        var root = JsonParser.Parse(text, out var syntaxError);
+        if (root is null)
+        {
+            var error = syntaxError!;
+            reader.Report(DiagnosticIds.MalformedRecipe, reader._lines.Span(error.Offset, error.Offset < text.Length ? 1 : 0),
+                $"malformed JSON: {error.Message}");
+            return reader.Result(null);
+        }
+        var recipe = reader.ReadRecipe(root);
+        return reader.Result(reader._fatal ? null : recipe);
+    }
+
+    private ParsedRecipe Result(Recipe? recipe) => new(recipe, _diagnostics, _spans, _failedPaths);
+
+    private void Report(string id, SourceSpan span, string message) =>
+        _diagnostics.Add(DiagnosticIds.Create(id, "", message) with { Span = span });
+
+    private void Report(string id, JsonNode node, string message) => Report(id, _lines.Span(node.Start, node.Length), message);
+
+    private void ReportKey(string id, JsonMember member, string message) =>
+        Report(id, _lines.Span(member.NameStart, member.NameLength), message);
+
+    /// <summary>A value that could not be read: the validator's findings under it would only repeat the error.</summary>
+    private void Failed(string path) => _failedPaths.Add(path);
+
+    private void Remember(string path, JsonMember member)
+    {
+        _spans[path] = _lines.Span(member.Value.Start, member.Value.Length);
+        _spans[ValuePath.Key(path)] = _lines.Span(member.NameStart, member.NameLength);
+    }
+
+    private Dictionary<string, JsonMember> Members(JsonNode node, string path, string where, string[] known)
+    {
+        var result = new Dictionary<string, JsonMember>(StringComparer.Ordinal);
+        foreach (var member in node.Members)
+        {
+            if (Array.IndexOf(known, member.Name) < 0)
+            {
+                ReportKey(DiagnosticIds.MalformedRecipe, member, RecipeMessages.UnknownProperty(member.Name, where, known));
+                continue;
+            }
+            if (result.ContainsKey(member.Name))
+            {
+                ReportKey(DiagnosticIds.MalformedRecipe, member, $"property '{member.Name}' appears twice in {where}; keep one");
+                continue;
+            }
+            result.Add(member.Name, member);
+            Remember(ValuePath.Combine(path, member.Name), member);
+        }
+        return result;
+    }
+
+    private bool Require(Dictionary<string, JsonMember> members, string name, JsonNode owner, string where, out JsonMember member)
+    {
+        if (members.TryGetValue(name, out member!)) return true;
+        Report(DiagnosticIds.MalformedRecipe, _lines.Span(owner.Start, 1), RecipeMessages.MissingProperty(name, where));
+        return false;
+    }
+
+    private Recipe? ReadRecipe(JsonNode root)
+    {
+        if (root.Kind != JsonKind.Object)
+        {
+            Report(DiagnosticIds.MalformedRecipe, root, $"a recipe is a JSON object, not {root.Describe()}");
+            _fatal = true;
+            return null;
+        }
+        _spans[ValuePath.Root] = _lines.Span(root.Start, 1);
+        var members = Members(root, ValuePath.Root, "the recipe", RecipeProperties);
+
+        string? name = null;
+        if (Require(members, "name", root, "the recipe", out var nameMember)) name = String(nameMember, "/name");
+        if (name is { Length: 0 })
+        {
+            Report(DiagnosticIds.MalformedRecipe, nameMember.Value, "the recipe name is empty; name it, e.g. \"llama3-405b\"");
+            name = null;
+        }
+
+        long? totalTokens = Require(members, "totalTokens", root, "the recipe", out var total) ? Quantity(total, "/totalTokens") : null;
+        long? sequenceLength = Require(members, "sequenceLength", root, "the recipe", out var sequence) ? Integer(sequence, "/sequenceLength") : null;
+        if (sequenceLength is { } length && (length > int.MaxValue || length < int.MinValue))
+        {
+            Report(DiagnosticIds.InvalidRunShape, sequence.Value, $"sequenceLength {length} is too large; a sample holds at most {int.MaxValue} tokens");
+            sequenceLength = null;
+        }
+        long seed = members.TryGetValue("seed", out var seedMember) ? Integer(seedMember, "/seed") ?? 0 : 0;
+        var mode = members.TryGetValue("weights", out var modeMember)
+            ? Enum(modeMember, "/weights", new[] { "percent", "fraction", "relative" }, new[] { WeightMode.Percent, WeightMode.Fraction, WeightMode.Relative }, WeightMode.Percent)
+            : WeightMode.Percent;
+        double maxEpochs = members.TryGetValue("maxEpochs", out var epochsMember) ? Number(epochsMember, "/maxEpochs") ?? Recipe.DefaultMaxEpochs : Recipe.DefaultMaxEpochs;
+        double syntheticCap = members.TryGetValue("syntheticCap", out var capMember) ? Number(capMember, "/syntheticCap") ?? Recipe.DefaultSyntheticCap : Recipe.DefaultSyntheticCap;
+        string? description = members.TryGetValue("description", out var descriptionMember) ? String(descriptionMember, "/description") : null;
+        if (members.TryGetValue("$schema", out var schema)) String(schema, "/$schema");
+
+        var sources = Require(members, "sources", root, "the recipe", out var sourcesMember) ? ReadSources(sourcesMember.Value) : null;
+        Schedule? schedule = null;
+        if (sources is not null && Require(members, "schedule", root, "the recipe", out var scheduleMember))
+        {
+            schedule = ReadSchedule(scheduleMember.Value, sources);
+        }
+
+        if (name is null || totalTokens is null || sequenceLength is null || sources is null || schedule is null)
+        {
+            _fatal = true;
+            return null;
+        }
+        return new Recipe(name, totalTokens.Value, (int)sequenceLength.Value, seed, mode, maxEpochs, syntheticCap, sources.ToEquatableArray(), schedule)
+        {
+            Description = description,
+        };
+    }
+
+    private List<Source>? ReadSources(JsonNode node)
+    {
+        if (node.Kind != JsonKind.Object)
+        {
+            Report(DiagnosticIds.MalformedRecipe, node, RecipeMessages.WrongType("sources", "an object of sources by name", node.Describe()));
+            return null;
+        }
+        var sources = new List<Source>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in node.Members)
+        {
+            string path = ValuePath.Source(member.Name);
+            if (!names.Add(member.Name))
+            {
+                ReportKey(DiagnosticIds.DuplicateName, member, $"source '{member.Name}' is declared twice; merge the two declarations");
+                continue;
+            }
+            Remember(path, member);
+            sources.Add(ReadSource(member, path));
+        }
+        return sources;
+    }
+
+    private Source ReadSource(JsonMember declaration, string path)
+    {
+        string name = declaration.Name;
+        var node = declaration.Value;
+        if (node.Kind != JsonKind.Object)
+        {
+            Report(DiagnosticIds.MalformedRecipe, node, RecipeMessages.WrongType($"source '{name}'", "an object such as { \"tokens\": \"500B\" }", node.Describe()));
+            Failed(path);
+            return new Source(name, 0);
+        }
+        var members = Members(node, path, $"source '{name}'", SourceProperties);
+        long tokens = 0;
+        if (Require(members, "tokens", node, $"source '{name}'", out var tokensMember))
+        {
+            tokens = Quantity(tokensMember, path + "/tokens") ?? 0;
+        }
+        else
+        {
+            Failed(path + "/tokens");
+        }
+
+        string[] files = Array.Empty<string>();
+        if (members.TryGetValue("files", out var filesMember))
+        {
+            if (filesMember.Value.Kind != JsonKind.Array)
+            {
+                Report(DiagnosticIds.MalformedRecipe, filesMember.Value, RecipeMessages.WrongType("files", "an array of paths or globs", filesMember.Value.Describe()));
+            }
+            else
+            {
+                var list = new List<string>();
+                foreach (var item in filesMember.Value.Items)
+                {
+                    if (item.Kind == JsonKind.String) list.Add(item.Text!);
+                    else Report(DiagnosticIds.MalformedRecipe, item, RecipeMessages.WrongType("files", "an array of strings", $"an array holding {item.Describe()}"));
+                }
+                files = list.ToArray();
+            }
+        }
+
+        string? format = null;
+        if (members.TryGetValue("format", out var formatMember))
+        {
+            format = String(formatMember, path + "/format");
+            if (format is not null && Array.IndexOf(ShardFormats.All, format) < 0)
+            {
+                Report(DiagnosticIds.MalformedRecipe, formatMember.Value, $"unknown format \"{format}\"; expected one of: {string.Join(", ", ShardFormats.All)}");
+                format = null;
+            }
+        }
+
+        return new Source(name, tokens)
+        {
+            Quality = members.TryGetValue("quality", out var quality) ? Number(quality, path + "/quality") : null,
+            Synthetic = members.TryGetValue("synthetic", out var synthetic) && Bool(synthetic, path + "/synthetic"),
+            MaxEpochs = members.TryGetValue("maxEpochs", out var maxEpochs) ? Number(maxEpochs, path + "/maxEpochs") : null,
+            MaxFraction = members.TryGetValue("maxFraction", out var maxFraction) ? Number(maxFraction, path + "/maxFraction") : null,
+            Files = new EquatableArray<string>(files),
+            Format = format,
+            License = members.TryGetValue("license", out var license) ? String(license, path + "/license") : null,
+            Description = members.TryGetValue("description", out var description) ? String(description, path + "/description") : null,
+        };
+    }
+
+    private Schedule? ReadSchedule(JsonNode node, List<Source> sources)
+    {
+        if (node.Kind != JsonKind.Object)
+        {
+            Report(DiagnosticIds.MalformedRecipe, node, RecipeMessages.WrongType("schedule", "an object with \"phases\" (or \"temperature\" and \"weights\")", node.Describe()));
+            return null;
+        }
+        var members = Members(node, "/schedule", "the schedule", ScheduleProperties);
+        if (members.TryGetValue("temperature", out var temperatureMember))
+        {
+            foreach (string misplaced in new[] { "phases", "interpolation" })
+            {
+                if (members.TryGetValue(misplaced, out var extra))
+                {
+                    ReportKey(DiagnosticIds.MalformedRecipe, extra, $"'{misplaced}' does not apply to a temperature schedule, which has one set of base \"weights\"; remove it or remove \"temperature\"");
+                }
+            }
+            var temperature = ReadTemperature(temperatureMember.Value);
+            if (!Require(members, "weights", node, "a temperature schedule", out var baseWeights)) return null;
+            // The base weights are the single phase at 0: alias their spans to that phase's paths.
+            string phasePath = ValuePath.Phase(0);
+            Remember(phasePath + "/weights", baseWeights);
+            var weights = ReadWeights(baseWeights.Value, phasePath + "/weights", "the base weights", sources);
+            if (temperature is null || weights is null) return null;
+            return new Schedule(Interpolation.Linear, new[] { new Phase("base", 0, weights.ToEquatableArray()) }.ToEquatableArray(), temperature);
+        }
+        if (members.TryGetValue("weights", out var stray))
+        {
+            ReportKey(DiagnosticIds.MalformedRecipe, stray, "schedule-level \"weights\" belong to a temperature schedule; put weights inside \"phases\" or add \"temperature\"");
+        }
+
+        var interpolation = members.TryGetValue("interpolation", out var interpolationMember)
+            ? Enum(interpolationMember, "/schedule/interpolation", new[] { "step", "linear" }, new[] { Interpolation.Step, Interpolation.Linear }, Interpolation.Step)
+            : Interpolation.Step;
+        if (!Require(members, "phases", node, "the schedule", out var phasesMember)) return null;
+        if (phasesMember.Value.Kind != JsonKind.Array)
+        {
+            Report(DiagnosticIds.MalformedRecipe, phasesMember.Value, RecipeMessages.WrongType("phases", "an array of phases", phasesMember.Value.Describe()));
+            return null;
+        }
+        var phases = new List<Phase>();
+        bool ok = true;
+        var items = phasesMember.Value.Items;
+        for (int p = 0; p < items.Count; p++)
+        {
+            var phase = ReadPhase(items[p], p, sources);
+            if (phase is null) ok = false; else phases.Add(phase);
+        }
+        return ok ? new Schedule(interpolation, phases.ToEquatableArray()) : null;
+    }
+
+    private Temperature? ReadTemperature(JsonNode node)
+    {
+        if (node.Kind != JsonKind.Object)
+        {
+            Report(DiagnosticIds.MalformedRecipe, node, RecipeMessages.WrongType("temperature", "an object { \"start\": 1.0, \"end\": 0.3 }", node.Describe()));
+            return null;
+        }
+        var members = Members(node, "/schedule/temperature", "the temperature", TemperatureProperties);
+        double? start = Require(members, "start", node, "the temperature", out var startMember) ? Number(startMember, "/schedule/temperature/start") : null;
+        double? end = Require(members, "end", node, "the temperature", out var endMember) ? Number(endMember, "/schedule/temperature/end") : null;
+        return start is null || end is null ? null : new Temperature(start.Value, end.Value);
+    }
+
+    private Phase? ReadPhase(JsonNode node, int index, List<Source> sources)
+    {
+        string path = ValuePath.Phase(index);
+        _spans[path] = _lines.Span(node.Start, node.Length);
+        if (node.Kind != JsonKind.Object)
+        {
+            Report(DiagnosticIds.MalformedRecipe, node, RecipeMessages.WrongType($"phase {index + 1}", "an object { \"at\": ..., \"weights\": {...} }", node.Describe()));
+            return null;
+        }
+        var members = Members(node, path, $"phase {index + 1}", PhaseProperties);
+        string name = (members.TryGetValue("name", out var nameMember) ? String(nameMember, path + "/name") : null) ?? $"phase{index + 1}";
+        long? at = Require(members, "at", node, $"phase '{name}'", out var atMember) ? Quantity(atMember, path + "/at") : null;
+        double[]? weights = Require(members, "weights", node, $"phase '{name}'", out var weightsMember)
+            ? ReadWeights(weightsMember.Value, path + "/weights", $"phase '{name}'", sources)
+            : null;
+        return at is null || weights is null ? null : new Phase(name, at.Value, weights.ToEquatableArray());
+    }
+
+    private double[]? ReadWeights(JsonNode node, string path, string where, List<Source> sources)
+    {
+        if (node.Kind != JsonKind.Object)
+        {
+            Report(DiagnosticIds.MalformedRecipe, node, RecipeMessages.WrongType($"weights of {where}", "an object of weights by source name", node.Describe()));
+            return null;
+        }
+        var weights = new double[sources.Count];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in node.Members)
+        {
+            int index = sources.FindIndex(s => s.Name == member.Name);
+            if (index < 0)
+            {
+                var close = sources.FirstOrDefault(s => string.Equals(s.Name, member.Name, StringComparison.OrdinalIgnoreCase));
+                string message = RecipeMessages.UndeclaredSource(member.Name, where, sources.Select(s => s.Name));
+                if (close is not null) message += $" (did you mean '{close.Name}'?)";
+                ReportKey(DiagnosticIds.UndeclaredSource, member, message);
+                continue;
+            }
+            if (!seen.Add(member.Name))
+            {
+                ReportKey(DiagnosticIds.MalformedRecipe, member, $"the weight of '{member.Name}' is given twice in {where}; keep one");
+                continue;
+            }
+            string weightPath = ValuePath.Combine(path, member.Name);
+            Remember(weightPath, member);
+            weights[index] = Number(member, weightPath) ?? 0;
+        }
+        return weights;
+    }
+
+    private string? String(JsonMember member, string path)
+    {
+        if (member.Value.Kind == JsonKind.String) return member.Value.Text;
+        Report(DiagnosticIds.MalformedRecipe, member.Value, RecipeMessages.WrongType(member.Name, "a string", member.Value.Describe()));
+        Failed(path);
+        return null;
+    }
+
+    private bool Bool(JsonMember member, string path)
+    {
+        if (member.Value.Kind == JsonKind.True) return true;
+        if (member.Value.Kind == JsonKind.False) return false;
+        Report(DiagnosticIds.MalformedRecipe, member.Value, RecipeMessages.WrongType(member.Name, "true or false", member.Value.Describe()));
+        Failed(path);
+        return false;
+    }
+
+    private double? Number(JsonMember member, string path)
+    {
+        if (member.Value.Kind == JsonKind.Number &&
+            double.TryParse(member.Value.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
+        {
+            return value;
+        }
+        Report(DiagnosticIds.MalformedRecipe, member.Value, RecipeMessages.WrongType(member.Name, "a number", member.Value.Describe()));
+        Failed(path);
+        return null;
+    }
+
+    private long? Integer(JsonMember member, string path)
+    {
+        var node = member.Value;
+        if (node.Kind == JsonKind.Number &&
+            decimal.TryParse(node.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal value) &&
+            value == decimal.Truncate(value))
+        {
+            if (value >= long.MinValue && value <= long.MaxValue) return (long)value;
+            Report(DiagnosticIds.InvalidRunShape, node, $"'{member.Name}' is {node.Text}, outside the 64-bit range; use an integer from 0 to {long.MaxValue}");
+            Failed(path);
+            return null;
+        }
+        Report(DiagnosticIds.MalformedRecipe, node, RecipeMessages.WrongType(member.Name, "a whole number", node.Describe()));
+        Failed(path);
+        return null;
+    }
+
+    private long? Quantity(JsonMember member, string path)
+    {
+        var node = member.Value;
+        if (node.Kind is JsonKind.Number or JsonKind.String)
+        {
+            if (Model.Quantity.TryParse(node.Text!, out long value, out string error)) return value;
+            Report(DiagnosticIds.MalformedRecipe, node, $"'{member.Name}': {error}");
+        }
+        else
+        {
+            Report(DiagnosticIds.MalformedRecipe, node, RecipeMessages.WrongType(member.Name, "a quantity (a number or a string such as \"15.6T\")", node.Describe()));
+        }
+        Failed(path);
+        return null;
+    }
+
+    private T Enum<T>(JsonMember member, string path, string[] names, T[] values, T fallback)
+    {
+        var node = member.Value;
+        if (node.Kind == JsonKind.String)
+        {
+            int index = Array.IndexOf(names, node.Text);
+            if (index >= 0) return values[index];
+            Report(DiagnosticIds.MalformedRecipe, node, $"'{member.Name}' is \"{node.Text}\"; expected one of: {string.Join(", ", names)}");
+        }
+        else
+        {
+            Report(DiagnosticIds.MalformedRecipe, node, RecipeMessages.WrongType(member.Name, $"one of {string.Join(", ", names.Select(n => "\"" + n + "\""))}", node.Describe()));
+        }
+        Failed(path);
+        return fallback;
+    }
+}

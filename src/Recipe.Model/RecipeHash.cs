@@ -1,0 +1,141 @@
+using System;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Recipe.Model;
+
+/// <summary>
+/// The canonical form of a recipe (a recipe JSON document with every default written out, quantities as integers,
+/// numbers in round-trip form, members in a fixed order) and its content hash. The canonical JSON reads back
+/// through the JSON front end into an equal <see cref="Recipe"/>, which is how tools rebuild a compiled recipe
+/// without running user code. The hash leaves out descriptions and licenses: editing prose does not change the
+/// sample stream, so it must not invalidate a resume.
+/// </summary>
+public static class RecipeHash
+{
+    /// <summary>16 hex digits of SHA-256 over the canonical JSON without prose.</summary>
+    public static string Compute(Recipe recipe)
+    {
+        using var sha = SHA256.Create();
+        byte[] digest = sha.ComputeHash(Encoding.UTF8.GetBytes(CanonicalJson(recipe, includeProse: false)));
+        var hex = new StringBuilder(16);
+        for (int i = 0; i < 8; i++) hex.Append(digest[i].ToString("x2", CultureInfo.InvariantCulture));
+        return hex.ToString();
+    }
+
+    /// <summary>The canonical JSON text (one line).</summary>
+    public static string CanonicalJson(Recipe recipe, bool includeProse = true)
+    {
+        var json = new StringBuilder();
+        json.Append('{');
+        Member(json, "name", Str(recipe.Name), first: true);
+        if (includeProse && recipe.Description is not null) Member(json, "description", Str(recipe.Description));
+        Member(json, "totalTokens", Long(recipe.TotalTokens));
+        Member(json, "sequenceLength", Long(recipe.SequenceLength));
+        Member(json, "seed", Long(recipe.Seed));
+        Member(json, "weights", Str(recipe.WeightMode.ToString().ToLowerInvariant()));
+        Member(json, "maxEpochs", Number(recipe.MaxEpochs));
+        Member(json, "syntheticCap", Number(recipe.SyntheticCap));
+        json.Append(",\"sources\":{");
+        for (int i = 0; i < recipe.Sources.Count; i++)
+        {
+            var source = recipe.Sources[i];
+            if (i > 0) json.Append(',');
+            json.Append(Str(source.Name)).Append(":{");
+            Member(json, "tokens", Long(source.Tokens), first: true);
+            if (source.Quality is { } quality) Member(json, "quality", Number(quality));
+            if (source.Synthetic) Member(json, "synthetic", "true");
+            if (source.MaxEpochs is { } maxEpochs) Member(json, "maxEpochs", Number(maxEpochs));
+            if (source.MaxFraction is { } maxFraction) Member(json, "maxFraction", Number(maxFraction));
+            if (source.Files.Count > 0)
+            {
+                json.Append(",\"files\":[");
+                for (int f = 0; f < source.Files.Count; f++) json.Append(f > 0 ? "," : "").Append(Str(source.Files[f]));
+                json.Append(']');
+            }
+            if (source.Format is not null) Member(json, "format", Str(source.Format));
+            if (includeProse && source.License is not null) Member(json, "license", Str(source.License));
+            if (includeProse && source.Description is not null) Member(json, "description", Str(source.Description));
+            json.Append('}');
+        }
+        json.Append("},\"schedule\":{");
+        var schedule = recipe.Schedule;
+        if (schedule.Temperature is { } temperature)
+        {
+            json.Append("\"temperature\":{\"start\":").Append(Number(temperature.Start)).Append(",\"end\":").Append(Number(temperature.End)).Append('}');
+            json.Append(",\"weights\":");
+            Weights(json, recipe, schedule.Phases[0]);
+        }
+        else
+        {
+            json.Append("\"interpolation\":").Append(Str(schedule.Interpolation.ToString().ToLowerInvariant())).Append(",\"phases\":[");
+            for (int p = 0; p < schedule.Phases.Count; p++)
+            {
+                var phase = schedule.Phases[p];
+                if (p > 0) json.Append(',');
+                json.Append("{\"name\":").Append(Str(phase.Name)).Append(",\"at\":").Append(Long(phase.At)).Append(",\"weights\":");
+                Weights(json, recipe, phase);
+                json.Append('}');
+            }
+            json.Append(']');
+        }
+        json.Append("}}");
+        return json.ToString();
+    }
+
+    private static void Weights(StringBuilder json, Recipe recipe, Phase phase)
+    {
+        json.Append('{');
+        for (int i = 0; i < recipe.Sources.Count; i++)
+        {
+            if (i > 0) json.Append(',');
+            json.Append(Str(recipe.Sources[i].Name)).Append(':').Append(Number(phase.Weights[i]));
+        }
+        json.Append('}');
+    }
+
+    private static void Member(StringBuilder json, string name, string value, bool first = false) =>
+        json.Append(first ? "" : ",").Append('"').Append(name).Append("\":").Append(value);
+
+    private static string Long(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Number(double value) => Literals.RoundTrip(value);
+
+    /// <summary>A JSON string literal.</summary>
+    public static string Str(string value)
+    {
+        var builder = new StringBuilder(value.Length + 2).Append('"');
+        foreach (char c in value)
+        {
+            switch (c)
+            {
+                case '"': builder.Append("\\\""); break;
+                case '\\': builder.Append("\\\\"); break;
+                case '\n': builder.Append("\\n"); break;
+                case '\r': builder.Append("\\r"); break;
+                case '\t': builder.Append("\\t"); break;
+                default:
+                    if (c < ' ') builder.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    else builder.Append(c);
+                    break;
+            }
+        }
+        return builder.Append('"').ToString();
+    }
+}
+
+/// <summary>Number formatting shared by the canonical JSON and the emitter.</summary>
+public static class Literals
+{
+    /// <summary>
+    /// The shortest invariant text that parses back to exactly <paramref name="value"/>. "R" is shortest on .NET
+    /// Core 3.0+ but had round-trip bugs on .NET Framework hosts, so it is checked and G17 used when it fails.
+    /// </summary>
+    public static string RoundTrip(double value)
+    {
+        string text = value.ToString("R", CultureInfo.InvariantCulture);
+        if (double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture).Equals(value)) return text;
+        return value.ToString("G17", CultureInfo.InvariantCulture);
+    }
+}

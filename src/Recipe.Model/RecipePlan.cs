@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+
+namespace Recipe.Model;
+
+/// <summary>
+/// What a recipe does over the whole run, from the exact integral of w(t) (never from a mid-run sample of the
+/// weights): tokens per source and per phase, epochs, synthetic share, and what it would take to stay under
+/// each source's repetition limit.
+/// </summary>
+public sealed class RecipePlan
+{
+    private RecipePlan(Recipe recipe, SourcePlan[] sources, PhasePlan[] phases, double syntheticShare)
+    {
+        Recipe = recipe;
+        Sources = sources;
+        Phases = phases;
+        SyntheticShare = syntheticShare;
+    }
+
+    public Recipe Recipe { get; }
+
+    public IReadOnlyList<SourcePlan> Sources { get; }
+
+    public IReadOnlyList<PhasePlan> Phases { get; }
+
+    /// <summary>Share of all tokens that come from synthetic sources.</summary>
+    public double SyntheticShare { get; }
+
+    /// <summary>Plans a recipe that <see cref="RecipeValidator"/> found free of errors.</summary>
+    public static RecipePlan For(Recipe recipe) => For(WeightSchedule.For(recipe));
+
+    public static RecipePlan For(WeightSchedule schedule)
+    {
+        var recipe = schedule.Recipe;
+        double total = recipe.TotalTokens;
+        double[] allocated = schedule.CumulativeTokens(recipe.TotalTokens);
+
+        var sources = new SourcePlan[recipe.Sources.Count];
+        double synthetic = 0;
+        for (int i = 0; i < sources.Length; i++)
+        {
+            var source = recipe.Sources[i];
+            double maxEpochs = recipe.MaxEpochsOf(source);
+            double epochs = allocated[i] / source.Tokens;
+            double extra = Math.Max(0, allocated[i] / maxEpochs - source.Tokens);
+            sources[i] = new SourcePlan(
+                source.Name,
+                source.Tokens,
+                allocated[i],
+                allocated[i] / total,
+                epochs,
+                maxEpochs,
+                extra,
+                largestFittingShare: maxEpochs * source.Tokens / total,
+                fittingScale: epochs > maxEpochs ? maxEpochs / epochs : 1.0);
+            if (source.Synthetic) synthetic += allocated[i];
+        }
+
+        var phases = new List<PhasePlan>();
+        var starts = recipe.Schedule.Phases;
+        double[] before = schedule.CumulativeTokens(starts[0].At);
+        for (int p = 0; p < starts.Count; p++)
+        {
+            long end = p + 1 < starts.Count ? starts[p + 1].At : recipe.TotalTokens;
+            double[] after = schedule.CumulativeTokens(end);
+            var tokens = new double[after.Length];
+            for (int i = 0; i < tokens.Length; i++) tokens[i] = after[i] - before[i];
+            phases.Add(new PhasePlan(starts[p].Name, starts[p].At, end, tokens));
+            before = after;
+        }
+
+        return new RecipePlan(recipe, sources, phases.ToArray(), synthetic / total);
+    }
+}
+
+/// <summary>One source over the whole run.</summary>
+public sealed class SourcePlan
+{
+    internal SourcePlan(string name, long declaredTokens, double allocatedTokens, double share, double epochs, double maxEpochs, double extraTokensNeeded, double largestFittingShare, double fittingScale)
+    {
+        Name = name;
+        DeclaredTokens = declaredTokens;
+        AllocatedTokens = allocatedTokens;
+        Share = share;
+        Epochs = epochs;
+        MaxEpochs = maxEpochs;
+        ExtraTokensNeeded = extraTokensNeeded;
+        LargestFittingShare = largestFittingShare;
+        FittingScale = fittingScale;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Tokens the source holds (available).</summary>
+    public long DeclaredTokens { get; }
+
+    /// <summary>Tokens the run draws from it: ∫₀^total w.</summary>
+    public double AllocatedTokens { get; }
+
+    /// <summary>AllocatedTokens / totalTokens.</summary>
+    public double Share { get; }
+
+    /// <summary>AllocatedTokens / DeclaredTokens.</summary>
+    public double Epochs { get; }
+
+    /// <summary>The repetition limit that applies.</summary>
+    public double MaxEpochs { get; }
+
+    /// <summary>Tokens to add so the source stays under its limit: allocated / maxEpochs − available, or 0.</summary>
+    public double ExtraTokensNeeded { get; }
+
+    /// <summary>The largest share of the run that fits the limit: maxEpochs · available / totalTokens.</summary>
+    public double LargestFittingShare { get; }
+
+    /// <summary>The factor to scale every weight of the source by to fit the limit (1 when it fits).</summary>
+    public double FittingScale { get; }
+
+    /// <summary>Tokens the model sees from this source, counting repeats once (min(allocated, available)).</summary>
+    public double UniqueTokens => Math.Min(AllocatedTokens, DeclaredTokens);
+
+    public bool OverRepeated => Epochs > MaxEpochs * (1 + RecipeValidator.Tolerance);
+}
+
+/// <summary>One phase: tokens each source contributes between its start and the next phase's.</summary>
+public sealed class PhasePlan
+{
+    internal PhasePlan(string name, long start, long end, double[] tokens)
+    {
+        Name = name;
+        Start = start;
+        End = end;
+        Tokens = tokens;
+    }
+
+    public string Name { get; }
+
+    public long Start { get; }
+
+    public long End { get; }
+
+    /// <summary>Tokens per source, in source order.</summary>
+    public IReadOnlyList<double> Tokens { get; }
+}

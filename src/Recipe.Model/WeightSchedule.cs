@@ -1,0 +1,313 @@
+using System;
+using System.Collections.Generic;
+
+namespace Recipe.Model;
+
+/// <summary>
+/// The weight function w(t) of a valid recipe and its exact integral, reduced to constants: for step and linear
+/// schedules a list of segments on which every weight is <c>Level + Slope·x</c> (x = tokens since the segment
+/// start), and for the temperature schedule the folded exponents. This is the reference evaluation; the emitter
+/// renders these same constants, in the same operation order, so generated code returns identical bits.
+/// </summary>
+public sealed class WeightSchedule
+{
+    /// <summary>Panels of the temperature integral; on each, an 8-point Gauss-Legendre rule is exact to ~1e-15.</summary>
+    public const int TemperaturePanels = 64;
+
+    /// <summary>8-point Gauss-Legendre nodes on [-1, 1].</summary>
+    public static readonly double[] QuadratureNodes =
+    {
+        -0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498,
+        0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363,
+    };
+
+    /// <summary>8-point Gauss-Legendre weights matching <see cref="QuadratureNodes"/>.</summary>
+    public static readonly double[] QuadratureWeights =
+    {
+        0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620,
+        0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763,
+    };
+
+    private WeightSchedule(Recipe recipe, IReadOnlyList<WeightSegment> segments, TemperatureCoefficients? temperature)
+    {
+        Recipe = recipe;
+        Segments = segments;
+        Temperature = temperature;
+    }
+
+    public Recipe Recipe { get; }
+
+    public int SourceCount => Recipe.Sources.Count;
+
+    /// <summary>Step/linear pieces in token order; empty for the temperature schedule.</summary>
+    public IReadOnlyList<WeightSegment> Segments { get; }
+
+    /// <summary>Folded constants of the temperature schedule, or null.</summary>
+    public TemperatureCoefficients? Temperature { get; }
+
+    /// <summary>Phase weights normalised to fractions (each row sums to 1).</summary>
+    public static double[] Normalize(Phase phase)
+    {
+        double sum = 0;
+        for (int i = 0; i < phase.Weights.Count; i++) sum += phase.Weights[i];
+        var result = new double[phase.Weights.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = phase.Weights[i] / sum;
+        return result;
+    }
+
+    /// <summary>Reduces a recipe that <see cref="RecipeValidator"/> found free of errors.</summary>
+    public static WeightSchedule For(Recipe recipe)
+    {
+        var phases = recipe.Schedule.Phases;
+        if (recipe.Schedule.Temperature is { } temperature)
+        {
+            return new WeightSchedule(recipe, Array.Empty<WeightSegment>(), TemperatureCoefficients.For(recipe, temperature));
+        }
+
+        int k = recipe.Sources.Count;
+        var segments = new List<WeightSegment>(phases.Count);
+        var cumulative = new double[k];
+        for (int p = 0; p < phases.Count; p++)
+        {
+            long start = phases[p].At;
+            long end = p + 1 < phases.Count ? phases[p + 1].At : recipe.TotalTokens;
+            double[] level = Normalize(phases[p]);
+            var slope = new double[k];
+            var halfSlope = new double[k];
+            bool moves = recipe.Schedule.Interpolation == Interpolation.Linear && p + 1 < phases.Count;
+            if (moves)
+            {
+                double[] next = Normalize(phases[p + 1]);
+                double length = end - start;
+                for (int i = 0; i < k; i++)
+                {
+                    slope[i] = (next[i] - level[i]) / length;
+                    halfSlope[i] = slope[i] / 2;
+                }
+            }
+            var segment = new WeightSegment(
+                phases[p].Name, moves ? phases[p + 1].Name : null, start, end, level, slope, halfSlope, (double[])cumulative.Clone());
+            segments.Add(segment);
+            double span = end - start;
+            for (int i = 0; i < k; i++) cumulative[i] = segment.Integral(i, span);
+        }
+        return new WeightSchedule(recipe, segments, null);
+    }
+
+    /// <summary>w(t): the fraction of the mix each source takes at token position <paramref name="token"/>.</summary>
+    public void Weights(long token, double[] weights)
+    {
+        if (Temperature is { } temperature)
+        {
+            temperature.WeightsAt(temperature.Clamp(token), weights);
+            return;
+        }
+        var segment = SegmentAt(token);
+        double x = token <= segment.Start ? 0 : token - segment.Start;
+        for (int i = 0; i < weights.Length; i++) weights[i] = segment.Level[i] + segment.Slope[i] * x;
+    }
+
+    /// <summary>w(t) as a new array.</summary>
+    public double[] Weights(long token)
+    {
+        var weights = new double[SourceCount];
+        Weights(token, weights);
+        return weights;
+    }
+
+    /// <summary>∫₀ᵗ w(s) ds: tokens each source has contributed by position <paramref name="token"/>.</summary>
+    public void CumulativeTokens(long token, double[] perSource)
+    {
+        if (Temperature is { } temperature)
+        {
+            temperature.CumulativeTokens(token, perSource);
+            return;
+        }
+        var segment = SegmentAt(token);
+        double x = token <= segment.Start ? 0 : token - segment.Start;
+        for (int i = 0; i < perSource.Length; i++) perSource[i] = segment.Integral(i, x);
+    }
+
+    /// <summary>∫₀ᵗ w(s) ds as a new array.</summary>
+    public double[] CumulativeTokens(long token)
+    {
+        var perSource = new double[SourceCount];
+        CumulativeTokens(token, perSource);
+        return perSource;
+    }
+
+    private WeightSegment SegmentAt(long token)
+    {
+        int lo = 0, hi = Segments.Count - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) / 2;
+            if (token >= Segments[mid].Start) lo = mid; else hi = mid - 1;
+        }
+        return Segments[lo];
+    }
+}
+
+/// <summary>
+/// One piece of a step or linear schedule, from <see cref="Start"/> (inclusive) to the next segment's start;
+/// the last piece goes on past the end of the run with constant weights.
+/// </summary>
+public sealed class WeightSegment
+{
+    internal WeightSegment(string from, string? to, long start, long end, double[] level, double[] slope, double[] halfSlope, double[] cumulativeAtStart)
+    {
+        FromPhase = from;
+        ToPhase = to;
+        Start = start;
+        End = end;
+        Level = level;
+        Slope = slope;
+        HalfSlope = halfSlope;
+        CumulativeAtStart = cumulativeAtStart;
+    }
+
+    public string FromPhase { get; }
+
+    /// <summary>The phase the weights move toward (linear), or null when they hold.</summary>
+    public string? ToPhase { get; }
+
+    public long Start { get; }
+
+    public long End { get; }
+
+    /// <summary>Weight of each source at <see cref="Start"/>.</summary>
+    public double[] Level { get; }
+
+    /// <summary>Change of each weight per token.</summary>
+    public double[] Slope { get; }
+
+    /// <summary>Slope / 2, the coefficient of x² in the integral.</summary>
+    public double[] HalfSlope { get; }
+
+    /// <summary>Tokens each source has contributed before <see cref="Start"/>.</summary>
+    public double[] CumulativeAtStart { get; }
+
+    /// <summary>C + x·(level + x·slope/2): Horner form, the one the emitter writes.</summary>
+    internal double Integral(int source, double x) => CumulativeAtStart[source] + x * (Level[source] + HalfSlope[source] * x);
+}
+
+/// <summary>
+/// The temperature schedule reduced to constants: w_i(t) = b_i·exp(d_i/T) / Σ_j b_j·exp(d_j/T) with
+/// d_i = ln q_i − max ln q (so the best source's term is exactly b_i and the sum never underflows), and
+/// T = Start + Slope·t. The integral is a composite 8-point Gauss-Legendre rule on fixed panels (no closed form
+/// exists); the panel-boundary values are precomputed.
+/// </summary>
+public sealed class TemperatureCoefficients
+{
+    private TemperatureCoefficients(long totalTokens, double start, double slope, double[] baseWeights, double[] exponents)
+    {
+        TotalTokens = totalTokens;
+        Start = start;
+        Slope = slope;
+        BaseWeights = baseWeights;
+        Exponents = exponents;
+        PanelWidth = totalTokens / (double)WeightSchedule.TemperaturePanels;
+        PanelCumulative = new double[(WeightSchedule.TemperaturePanels + 1) * baseWeights.Length];
+        var panel = new double[baseWeights.Length];
+        for (int j = 0; j < WeightSchedule.TemperaturePanels; j++)
+        {
+            double a = j * PanelWidth;
+            Integrate(a, a + PanelWidth, panel);
+            for (int i = 0; i < panel.Length; i++)
+            {
+                PanelCumulative[(j + 1) * panel.Length + i] = PanelCumulative[j * panel.Length + i] + panel[i];
+            }
+        }
+    }
+
+    public long TotalTokens { get; }
+
+    /// <summary>T at token 0.</summary>
+    public double Start { get; }
+
+    /// <summary>Change of T per token.</summary>
+    public double Slope { get; }
+
+    /// <summary>Normalised base weights b_i.</summary>
+    public double[] BaseWeights { get; }
+
+    /// <summary>d_i = ln q_i − max_j ln q_j.</summary>
+    public double[] Exponents { get; }
+
+    public double PanelWidth { get; }
+
+    /// <summary>∫ w from 0 to each panel boundary, row-major [panel boundary, source].</summary>
+    public double[] PanelCumulative { get; }
+
+    internal static TemperatureCoefficients For(Recipe recipe, Temperature temperature)
+    {
+        var phase = recipe.Schedule.Phases[0];
+        double[] baseWeights = WeightSchedule.Normalize(phase);
+        var exponents = new double[baseWeights.Length];
+        double best = double.NegativeInfinity;
+        for (int i = 0; i < exponents.Length; i++)
+        {
+            exponents[i] = Math.Log(recipe.Sources[i].Quality ?? 1.0);
+            best = Math.Max(best, exponents[i]);
+        }
+        for (int i = 0; i < exponents.Length; i++) exponents[i] -= best;
+        double slope = (temperature.End - temperature.Start) / recipe.TotalTokens;
+        return new TemperatureCoefficients(recipe.TotalTokens, temperature.Start, slope, baseWeights, exponents);
+    }
+
+    /// <summary>Token position clamped into the run, as a double: the schedule holds its end value after it.</summary>
+    public double Clamp(long token) => token <= 0 ? 0 : token >= TotalTokens ? TotalTokens : token;
+
+    /// <summary>Weights at a (fractional) position t in [0, total].</summary>
+    public void WeightsAt(double t, double[] weights)
+    {
+        double inverse = 1.0 / (Start + Slope * t);
+        double sum = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            weights[i] = BaseWeights[i] * Math.Exp(Exponents[i] * inverse);
+            sum += weights[i];
+        }
+        for (int i = 0; i < weights.Length; i++) weights[i] /= sum;
+    }
+
+    /// <summary>∫₀ᵗ w.</summary>
+    public void CumulativeTokens(long token, double[] perSource)
+    {
+        int k = perSource.Length;
+        if (token <= 0)
+        {
+            Array.Clear(perSource, 0, k);
+            return;
+        }
+        int last = WeightSchedule.TemperaturePanels;
+        if (token >= TotalTokens)
+        {
+            // Past the run the weights hold at their end value.
+            var end = new double[k];
+            WeightsAt(TotalTokens, end);
+            double beyond = token - TotalTokens;
+            for (int i = 0; i < k; i++) perSource[i] = PanelCumulative[last * k + i] + end[i] * beyond;
+            return;
+        }
+        double t = token;
+        int panel = Math.Min((int)(t / PanelWidth), last - 1);
+        Integrate(panel * PanelWidth, t, perSource);
+        for (int i = 0; i < k; i++) perSource[i] = PanelCumulative[panel * k + i] + perSource[i];
+    }
+
+    private void Integrate(double a, double b, double[] result)
+    {
+        int k = result.Length;
+        double mid = 0.5 * (a + b);
+        double half = 0.5 * (b - a);
+        var acc = new double[k];
+        var w = new double[k];
+        for (int m = 0; m < WeightSchedule.QuadratureNodes.Length; m++)
+        {
+            WeightsAt(mid + half * WeightSchedule.QuadratureNodes[m], w);
+            for (int i = 0; i < k; i++) acc[i] += WeightSchedule.QuadratureWeights[m] * w[i];
+        }
+        for (int i = 0; i < k; i++) result[i] = acc[i] * half;
+    }
+}
