@@ -1,0 +1,327 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Recipe.Generator.Model;
+using Recipe.Model;
+
+namespace Recipe.Generator.Parsing;
+
+/// <summary>
+/// The C# front end: a <c>[Recipe]</c> class, its <c>[Phase]</c>/<c>[Temperature]</c> attributes and its
+/// <c>[Source, Mix]</c> properties, translated into the same <see cref="Recipe.Model.Recipe"/> as JSON, with the
+/// location of every attribute argument so findings land on the argument that caused them. Shared by the
+/// generator (which emits) and <see cref="RecipeAnalyzer"/> (which reports).
+/// </summary>
+internal sealed class CSharpRecipeParser
+{
+    public const string RecipeAttributeName = "Recipe.Runtime.RecipeAttribute";
+    private const string PhaseAttributeName = "Recipe.Runtime.PhaseAttribute";
+    private const string TemperatureAttributeName = "Recipe.Runtime.TemperatureAttribute";
+    private const string SourceAttributeName = "Recipe.Runtime.SourceAttribute";
+    private const string MixAttributeName = "Recipe.Runtime.MixAttribute";
+    private const string SourceIdName = "Recipe.Runtime.SourceId";
+
+    private readonly Dictionary<string, Location> _locations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SourceSpan> _spans = new(StringComparer.Ordinal);
+    private readonly List<RecipeDiagnostic> _diagnostics = new();
+    private readonly List<string> _failedPaths = new();
+    private readonly CancellationToken _cancellationToken;
+
+    private CSharpRecipeParser(CancellationToken cancellationToken) => _cancellationToken = cancellationToken;
+
+    /// <summary>The recipe read from the class, and where its values are.</summary>
+    internal sealed class Result
+    {
+        public Result(ParsedRecipe parsed, RecipeTarget? target, IReadOnlyDictionary<string, Location> locations)
+        {
+            Parsed = parsed;
+            Target = target;
+            Locations = locations;
+        }
+
+        public ParsedRecipe Parsed { get; }
+
+        /// <summary>Null when the class cannot receive generated members (not static partial, nested).</summary>
+        public RecipeTarget? Target { get; }
+
+        public IReadOnlyDictionary<string, Location> Locations { get; }
+
+        /// <summary>The location of the value at <paramref name="path"/>, or of its nearest located parent.</summary>
+        public Location Locate(string path)
+        {
+            for (string? current = path; current is not null; current = ValuePath.Parent(current))
+            {
+                if (Locations.TryGetValue(current, out var location)) return location;
+            }
+            return Location.None;
+        }
+    }
+
+    public static Result Parse(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        new CSharpRecipeParser(cancellationToken).ParseType(type);
+
+    private void Remember(string path, Location? location)
+    {
+        if (location is null || !location.IsInSource) return;
+        _locations[path] = location;
+        var line = location.GetLineSpan();
+        _spans[path] = new SourceSpan(location.SourceSpan.Start, location.SourceSpan.Length,
+            line.StartLinePosition.Line, line.StartLinePosition.Character, line.EndLinePosition.Line, line.EndLinePosition.Character);
+    }
+
+    private void Report(string id, string path, string message)
+    {
+        _diagnostics.Add(DiagnosticIds.Create(id, path, message));
+        _failedPaths.Add(path);
+    }
+
+    private Result ParseType(INamedTypeSymbol type)
+    {
+        Remember(ValuePath.Root, type.Locations.FirstOrDefault());
+        AttributeData? recipeAttribute = null;
+        AttributeData? temperatureAttribute = null;
+        var phaseAttributes = new List<AttributeData>();
+        foreach (var attribute in type.GetAttributes())
+        {
+            switch (attribute.AttributeClass?.ToDisplayString())
+            {
+                case RecipeAttributeName: recipeAttribute = attribute; break;
+                case PhaseAttributeName: phaseAttributes.Add(attribute); break;
+                case TemperatureAttributeName: temperatureAttribute = attribute; break;
+            }
+        }
+        var target = Target(type);
+        if (recipeAttribute is null)
+        {
+            return new Result(new ParsedRecipe(null, _diagnostics, _spans, _failedPaths), target, _locations);
+        }
+
+        var recipeSyntax = Syntax(recipeAttribute);
+        Remember(ValuePath.Root, recipeSyntax?.GetLocation() ?? type.Locations.FirstOrDefault());
+        var named = Named(recipeAttribute, recipeSyntax, ValuePath.Root);
+
+        string name = named.TryGetValue("Name", out var nameValue) && nameValue.Value is string text && text.Length > 0 ? text : type.Name;
+        long? totalTokens = RequiredQuantity(named, "TotalTokens", "/totalTokens", "[Recipe]", "TotalTokens = \"15.6T\"");
+        int? sequenceLength = null;
+        if (named.TryGetValue("SequenceLength", out var sequence)) sequenceLength = (int)sequence.Value!;
+        else Report(DiagnosticIds.MalformedRecipe, ValuePath.Root, "[Recipe] needs SequenceLength, e.g. SequenceLength = 4096");
+        long seed = named.TryGetValue("Seed", out var seedValue) ? Convert.ToInt64(seedValue.Value) : 0;
+        var mode = named.TryGetValue("Weights", out var modeValue) ? (WeightMode)(int)modeValue.Value! : WeightMode.Percent;
+        var interpolation = named.TryGetValue("Interpolation", out var interpolationValue) ? (Interpolation)(int)interpolationValue.Value! : Interpolation.Step;
+        double maxEpochs = named.TryGetValue("MaxEpochs", out var epochs) ? (double)epochs.Value! : Recipe.Model.Recipe.DefaultMaxEpochs;
+        double syntheticCap = named.TryGetValue("SyntheticCap", out var cap) ? (double)cap.Value! : Recipe.Model.Recipe.DefaultSyntheticCap;
+        string? description = named.TryGetValue("Description", out var descriptionValue) ? descriptionValue.Value as string : null;
+        if (!Enum.IsDefined(typeof(WeightMode), mode)) Report(DiagnosticIds.MalformedRecipe, "/weights", $"Weights is {(int)mode}, not a WeightMode; use WeightMode.Percent, Fraction or Relative");
+        if (!Enum.IsDefined(typeof(Interpolation), interpolation)) Report(DiagnosticIds.MalformedRecipe, "/schedule/interpolation", $"Interpolation is {(int)interpolation}, not an Interpolation; use Interpolation.Step or Linear");
+
+        // Phases, in the order they are written.
+        phaseAttributes.Sort((a, b) => Position(a).CompareTo(Position(b)));
+        var phaseNames = new List<string>();
+        var phaseStarts = new List<long>();
+        Temperature? temperature = null;
+        if (temperatureAttribute is not null)
+        {
+            var syntax = Syntax(temperatureAttribute);
+            Remember("/schedule/temperature", syntax?.GetLocation());
+            Remember("/schedule/temperature/start", ArgumentLocation(syntax, 0));
+            Remember("/schedule/temperature/end", ArgumentLocation(syntax, 1));
+            var args = temperatureAttribute.ConstructorArguments;
+            if (args.Length == 2) temperature = new Temperature((double)args[0].Value!, (double)args[1].Value!);
+            if (phaseAttributes.Count > 0)
+            {
+                Report(DiagnosticIds.MalformedRecipe, "/schedule/temperature",
+                    "a [Temperature] recipe has one base weight per source and no [Phase]; remove the [Phase] attributes or [Temperature]");
+            }
+            phaseNames.Add("base");
+            phaseStarts.Add(0);
+        }
+        for (int p = 0; p < phaseAttributes.Count && temperature is null; p++)
+        {
+            var attribute = phaseAttributes[p];
+            var syntax = Syntax(attribute);
+            string path = ValuePath.Phase(p);
+            Remember(path, syntax?.GetLocation());
+            Remember(path + "/name", ArgumentLocation(syntax, 0));
+            var phaseNamed = Named(attribute, syntax, path);
+            string phaseName = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string n ? n : $"phase{p + 1}";
+            phaseNames.Add(phaseName);
+            phaseStarts.Add(Quantity(phaseNamed.TryGetValue("At", out var at) ? at.Value as string ?? "" : "0", "At", path + "/at") ?? 0);
+        }
+
+        // Sources, in declaration order.
+        var sources = new List<Source>();
+        var weights = phaseNames.Select(_ => new List<double>()).ToList();
+        var properties = new List<SourceProperty>();
+        foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var sourceAttribute = property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SourceAttributeName);
+            if (sourceAttribute is null) continue;
+            var source = ReadSource(property, sourceAttribute, sources.Count, phaseNames, weights);
+            if (IsSourceProperty(property)) properties.Add(new SourceProperty(property.Name, Keyword(property.DeclaredAccessibility), sources.Count));
+            sources.Add(source);
+        }
+
+        var phases = new List<Phase>();
+        for (int p = 0; p < phaseNames.Count; p++) phases.Add(new Phase(phaseNames[p], phaseStarts[p], weights[p].ToEquatableArray()));
+
+        Recipe.Model.Recipe? recipe = totalTokens is null || sequenceLength is null
+            ? null
+            : new Recipe.Model.Recipe(name, totalTokens.Value, sequenceLength.Value, seed, mode, maxEpochs, syntheticCap, sources.ToEquatableArray(),
+                new Schedule(interpolation, phases.ToEquatableArray(), temperature)) { Description = description };
+        target = target is null ? null : target with { Properties = properties.ToEquatableArray() };
+        return new Result(new ParsedRecipe(recipe, _diagnostics, _spans, _failedPaths), target, _locations);
+    }
+
+    private Source ReadSource(IPropertySymbol property, AttributeData attribute, int index, List<string> phaseNames, List<List<double>> weights)
+    {
+        var syntax = Syntax(attribute);
+        string name = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Name").Value.Value is string text && text.Length > 0
+            ? text
+            : property.Name.ToLowerInvariant();
+        string path = ValuePath.Source(name);
+        Remember(path, property.Locations.FirstOrDefault());
+        Remember(ValuePath.Key(path), property.Locations.FirstOrDefault());
+        var declared = Named(attribute, syntax, path);
+
+        if (!IsSourceProperty(property))
+        {
+            Report(DiagnosticIds.MalformedRecipe, ValuePath.Key(path),
+                $"source property '{property.Name}' must be declared '{Keyword(property.DeclaredAccessibility)} static partial SourceId {property.Name} {{ get; }}' so the generator can implement it");
+        }
+
+        long tokens = RequiredQuantity(declared, "Tokens", path + "/tokens", $"[Source] of '{property.Name}'", "Tokens = \"500B\"", path) ?? 0;
+
+        // Mix: one weight per phase.
+        var mix = property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MixAttributeName);
+        var values = new List<double>();
+        if (mix is not null)
+        {
+            var mixSyntax = Syntax(mix);
+            string mixPath = ValuePath.Combine(path, "mix");
+            Remember(mixPath, mixSyntax?.GetLocation());
+            if (mix.ConstructorArguments.Length == 1 && mix.ConstructorArguments[0].Kind == TypedConstantKind.Array)
+            {
+                values.AddRange(mix.ConstructorArguments[0].Values.Select(v => Convert.ToDouble(v.Value)));
+            }
+            bool oneArgumentPerWeight = mixSyntax?.ArgumentList?.Arguments.Count == values.Count;
+            for (int p = 0; p < phaseNames.Count; p++)
+            {
+                Remember(ValuePath.PhaseWeight(p, name), oneArgumentPerWeight ? ArgumentLocation(mixSyntax, p) : mixSyntax?.GetLocation());
+            }
+            if (values.Count != phaseNames.Count && phaseNames.Count > 0)
+            {
+                Report(DiagnosticIds.MixLengthMismatch, mixPath, RecipeMessages.MixLengthMismatch(name, values.Count, phaseNames.Count));
+                _failedPaths.Add("/schedule/phases");
+            }
+        }
+        for (int p = 0; p < phaseNames.Count; p++) weights[p].Add(p < values.Count ? values[p] : 0);
+
+        return new Source(name, tokens)
+        {
+            Quality = declared.TryGetValue("Quality", out var quality) ? (double)quality.Value! : null,
+            Synthetic = declared.TryGetValue("Synthetic", out var synthetic) && (bool)synthetic.Value!,
+            MaxEpochs = declared.TryGetValue("MaxEpochs", out var maxEpochs) ? (double)maxEpochs.Value! : null,
+            MaxFraction = declared.TryGetValue("MaxFraction", out var maxFraction) ? (double)maxFraction.Value! : null,
+            Files = declared.TryGetValue("Files", out var files) && !files.IsNull
+                ? files.Values.Select(v => v.Value as string ?? "").ToEquatableArray()
+                : EquatableArray<string>.Empty,
+            Format = CheckFormat(declared.TryGetValue("Format", out var format) ? format.Value as string : null, path + "/format"),
+            License = declared.TryGetValue("License", out var license) ? license.Value as string : null,
+            Description = declared.TryGetValue("Description", out var description) ? description.Value as string : null,
+        };
+    }
+
+    private string? CheckFormat(string? format, string path)
+    {
+        if (format is null || Array.IndexOf(ShardFormats.All, format) >= 0) return format;
+        Report(DiagnosticIds.MalformedRecipe, path, $"unknown format \"{format}\"; expected one of: {string.Join(", ", ShardFormats.All)}");
+        return null;
+    }
+
+    private long? RequiredQuantity(Dictionary<string, TypedConstant> named, string argument, string path, string where, string example, string? ownerPath = null)
+    {
+        if (!named.TryGetValue(argument, out var value) || value.Value is not string text)
+        {
+            Report(DiagnosticIds.MalformedRecipe, ownerPath ?? ValuePath.Root, $"{where} needs {argument}, e.g. {example}");
+            return null;
+        }
+        return Quantity(text, argument, path);
+    }
+
+    private long? Quantity(string text, string argument, string path)
+    {
+        if (Recipe.Model.Quantity.TryParse(text, out long value, out string error)) return value;
+        Report(DiagnosticIds.MalformedRecipe, path, $"'{argument}': {error}");
+        return null;
+    }
+
+    private static bool IsSourceProperty(IPropertySymbol property) =>
+        property.IsStatic && property.IsPartialDefinition && property.SetMethod is null &&
+        property.Type.ToDisplayString() == SourceIdName;
+
+    private static RecipeTarget? Target(INamedTypeSymbol type)
+    {
+        bool isPartial = type.DeclaringSyntaxReferences.All(reference =>
+            reference.GetSyntax() is ClassDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+        if (!type.IsStatic || !isPartial || type.ContainingType is not null || type.IsGenericType) return null;
+        string ns = type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString();
+        string path = type.Locations.FirstOrDefault()?.SourceTree?.FilePath ?? "";
+        return new RecipeTarget(path, ns, type.Name, Keyword(type.DeclaredAccessibility), IsUserClass: true, EquatableArray<SourceProperty>.Empty);
+    }
+
+    /// <summary>The message for a class the generator cannot complete, or null.</summary>
+    public static string? ShapeProblem(INamedTypeSymbol type) =>
+        Target(type) is not null
+            ? null
+            : $"recipe class '{type.Name}' must be a top-level, non-generic 'static partial class' so the generator can add its weight functions";
+
+    private static string Keyword(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Public => "public",
+        Accessibility.Private => "private",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "internal",
+    };
+
+    private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
+
+    private AttributeSyntax? Syntax(AttributeData attribute) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken) as AttributeSyntax;
+
+    private static int Position(AttributeData attribute) => attribute.ApplicationSyntaxReference?.Span.Start ?? 0;
+
+    /// <summary>The attribute's named arguments, remembering where each is written as <paramref name="path"/>/camelCaseName.</summary>
+    private Dictionary<string, TypedConstant> Named(AttributeData attribute, AttributeSyntax? syntax, string path)
+    {
+        var result = new Dictionary<string, TypedConstant>(StringComparer.Ordinal);
+        foreach (var argument in attribute.NamedArguments) result[argument.Key] = argument.Value;
+        foreach (var location in NamedArgumentLocations(syntax)) Remember(ValuePath.Combine(path, Camel(location.Key)), location.Value);
+        return result;
+    }
+
+    private static IEnumerable<KeyValuePair<string, Location>> NamedArgumentLocations(AttributeSyntax? syntax)
+    {
+        if (syntax?.ArgumentList is null) yield break;
+        foreach (var argument in syntax.ArgumentList.Arguments)
+        {
+            if (argument.NameEquals is { } nameEquals)
+            {
+                yield return new KeyValuePair<string, Location>(nameEquals.Name.Identifier.ValueText, argument.Expression.GetLocation());
+            }
+        }
+    }
+
+    private static Location? ArgumentLocation(AttributeSyntax? syntax, int index)
+    {
+        if (syntax?.ArgumentList is null) return null;
+        var positional = syntax.ArgumentList.Arguments.Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+        return index < positional.Count ? positional[index].Expression.GetLocation() : syntax.GetLocation();
+    }
+}

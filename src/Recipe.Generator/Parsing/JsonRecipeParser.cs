@@ -1,0 +1,29 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using Recipe.Generator.Model;
+using Recipe.Model;
+using Recipe.Model.Json;
+
+namespace Recipe.Generator.Parsing;
+
+/// <summary>The generator's JSON front end: a <c>*.recipe.json</c> file to a checked <see cref="RecipeUnit"/>.</summary>
+internal static class JsonRecipeParser
+{
+    public const string Suffix = ".recipe.json";
+
+    public static bool IsRecipe(string path) => path.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase);
+
+    public static RecipeUnit Parse(RecipeFile file, EquatableArray<RecipeFile> manifests, GeneratorOptions options, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var parsed = RecipeJsonReader.Read(file.Text);
+        var checkedRecipe = parsed.Check(Manifests.For(file.Path, manifests));
+        string fileName = Path.GetFileName(file.Path);
+        string name = parsed.Recipe?.Name ?? fileName.Substring(0, Math.Max(0, fileName.Length - Suffix.Length));
+        var target = new RecipeTarget(file.Path, options.Namespace, Identifiers.Pascal(name), "public", IsUserClass: false, EquatableArray<SourceProperty>.Empty);
+        var diagnostics = checkedRecipe.Diagnostics.Select(d => DiagnosticInfo.From(d, file.Path)).ToEquatableArray();
+        return new RecipeUnit(target, checkedRecipe.Recipe, diagnostics);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Recipe.Generator.Model;
+using Recipe.Generator.Parsing;
+using Recipe.Model;
+
+namespace Recipe.Generator;
+
+/// <summary>
+/// Reports the diagnostics of C# recipes at real source locations (so #pragma and .editorconfig work), through
+/// the same parser and validator the generator uses.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RecipeAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => DiagnosticDescriptors.All;
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (start.Compilation.GetTypeByMetadataName(CSharpRecipeParser.RecipeAttributeName) is not { } recipeAttribute) return;
+            var manifests = start.Options.AdditionalFiles
+                .Where(file => Manifests.IsManifest(file.Path))
+                .Select(file => new RecipeFile(file.Path, file.GetText(start.CancellationToken)?.ToString() ?? ""))
+                .OrderBy(file => file.Path, System.StringComparer.Ordinal)
+                .ToEquatableArray();
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, recipeAttribute, manifests), SymbolKind.NamedType);
+        });
+    }
+
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol recipeAttribute, EquatableArray<RecipeFile> manifests)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, recipeAttribute))) return;
+
+        var result = CSharpRecipeParser.Parse(type, context.CancellationToken);
+        if (CSharpRecipeParser.ShapeProblem(type) is { } problem)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MalformedRecipe, type.Locations.FirstOrDefault(), problem));
+        }
+        string path = type.Locations.FirstOrDefault()?.SourceTree?.FilePath ?? "";
+        var checkedRecipe = result.Parsed.Check(Manifests.For(path, manifests));
+        foreach (var finding in checkedRecipe.Diagnostics)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(finding.Id), result.Locate(finding.Path), finding.Message));
+        }
+    }
+}
