@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using Recipe.Generator.Model;
 using Recipe.Model;
 using Recipe.Model.Json;
@@ -18,19 +17,13 @@ internal static class Manifests
     public static SourceManifest? For(string recipePath, EquatableArray<RecipeFile> manifests)
     {
         string folder = Folder(recipePath);
-        SourceManifest? result = null;
-        var tokens = new Dictionary<string, long>();
-        var names = new List<string>();
+        var beside = new List<SourceManifest>();
         foreach (var file in manifests)
         {
             if (!string.Equals(Folder(file.Path), folder, StringComparison.Ordinal)) continue;
-            var manifest = SourceManifestReader.Read(file.Path, file.Text, out _);
-            if (manifest is null) continue;
-            foreach (var entry in manifest.Tokens) tokens[entry.Key] = entry.Value;
-            names.Add(Path.GetFileName(file.Path));
-            result = new SourceManifest(string.Join(" + ", names), tokens);
+            if (SourceManifestReader.Read(file.Path, file.Text, out _) is { } manifest) beside.Add(manifest);
         }
-        return result;
+        return SourceManifest.Merge(beside);
     }
 
     private static string Folder(string path)
