@@ -34,6 +34,11 @@ public static class Quantity
 
         if (!decimal.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out decimal parsed))
         {
+            if (double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double huge) && !double.IsNaN(huge))
+            {
+                error = $"'{text}' is too large; the largest quantity is {Format(long.MaxValue)} tokens";
+                return false;
+            }
             error = $"'{text}' is not a quantity; write a number with an optional K, M, B or T suffix, such as \"15.6T\" or \"500B\"";
             return false;
         }
@@ -50,7 +55,8 @@ public static class Quantity
         }
         if (tokens != decimal.Truncate(tokens))
         {
-            error = $"'{text}' is {tokens.ToString(CultureInfo.InvariantCulture)} tokens, not a whole number";
+            // Dividing by 1.000... drops the trailing zeros decimal keeps from the input's scale ("1234.5000" -> "1234.5").
+            error = $"'{text}' is {(tokens / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture)} tokens, not a whole number";
             return false;
         }
         if (tokens > long.MaxValue || tokens < long.MinValue)

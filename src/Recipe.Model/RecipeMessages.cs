@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace Recipe.Model;
 
@@ -12,8 +13,8 @@ public static class RecipeMessages
     {
         string cut = recipe.Schedule.Phases.Count == 1 && recipe.Schedule.Temperature is null
             ? $"or cut its weight to at most {DiagnosticIds.Pct(source.LargestFittingShare)} of the mix"
-            : $"or scale its weights by {source.FittingScale:0.###} (at most {DiagnosticIds.Pct(source.LargestFittingShare)} of the run)";
-        return $"source '{source.Name}' is repeated {source.Epochs:0.##} epochs over the run, above its limit of {DiagnosticIds.Num(source.MaxEpochs)}: " +
+            : $"or scale its weights by {source.FittingScale.ToString("0.###", CultureInfo.InvariantCulture)} (at most {DiagnosticIds.Pct(source.LargestFittingShare)} of the run)";
+        return $"source '{source.Name}' is repeated {source.Epochs.ToString("0.##", CultureInfo.InvariantCulture)} epochs over the run, above its limit of {DiagnosticIds.Num(source.MaxEpochs)}: " +
                $"{Quantity.Format(source.AllocatedTokens)} tokens allocated vs {Quantity.Format(source.DeclaredTokens)} available; " +
                $"add {Quantity.Format(source.ExtraTokensNeeded)} tokens of data (allocated / maxEpochs - available) {cut}";
     }

@@ -177,21 +177,21 @@ public static class RecipeValidator
         }
         if (!valid) return;
 
-        string where = recipe.Schedule.Temperature is null ? $"phase '{phase.Name}'" : "the base weights";
+        string where = recipe.Schedule.Temperature is null ? $"weights of phase '{phase.Name}'" : "base weights of the temperature schedule";
         string path = ValuePath.Combine(ValuePath.Phase(p), "weights");
         switch (recipe.WeightMode)
         {
             case WeightMode.Percent when Math.Abs(sum - 100) > 100 * Tolerance:
                 Add(found, DiagnosticIds.WeightsDoNotSum, path,
-                    $"weights of {where} sum to {DiagnosticIds.Num(sum)}, not 100 (off by {DiagnosticIds.Num(sum - 100)}); fix them or set \"weights\": \"relative\" to normalise");
+                    $"{where} sum to {DiagnosticIds.Num(sum)}, not 100 (off by {DiagnosticIds.Num(sum - 100)}); fix them or set \"weights\": \"relative\" to normalise");
                 break;
             case WeightMode.Fraction when Math.Abs(sum - 1) > Tolerance:
                 Add(found, DiagnosticIds.WeightsDoNotSum, path,
-                    $"weights of {where} sum to {DiagnosticIds.Num(sum)}, not 1 (off by {DiagnosticIds.Num(sum - 1)}); fix them or set \"weights\": \"relative\" to normalise");
+                    $"{where} sum to {DiagnosticIds.Num(sum)}, not 1 (off by {DiagnosticIds.Num(sum - 1)}); fix them or set \"weights\": \"relative\" to normalise");
                 break;
             case WeightMode.Relative when !(sum > 0):
                 Add(found, DiagnosticIds.WeightsDoNotSum, path,
-                    $"weights of {where} sum to 0; give at least one source a positive weight");
+                    $"{where} sum to 0; give at least one source a positive weight");
                 break;
         }
     }

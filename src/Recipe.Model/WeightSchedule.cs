@@ -28,10 +28,12 @@ public sealed class WeightSchedule
         0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763,
     };
 
-    private WeightSchedule(Recipe recipe, IReadOnlyList<WeightSegment> segments, TemperatureCoefficients? temperature)
+    private readonly WeightSegment[] _segments;
+
+    private WeightSchedule(Recipe recipe, WeightSegment[] segments, TemperatureCoefficients? temperature)
     {
         Recipe = recipe;
-        Segments = segments;
+        _segments = segments;
         Temperature = temperature;
     }
 
@@ -40,7 +42,7 @@ public sealed class WeightSchedule
     public int SourceCount => Recipe.Sources.Count;
 
     /// <summary>Step/linear pieces in token order; empty for the temperature schedule.</summary>
-    public IReadOnlyList<WeightSegment> Segments { get; }
+    public IReadOnlyList<WeightSegment> Segments => _segments;
 
     /// <summary>Folded constants of the temperature schedule, or null.</summary>
     public TemperatureCoefficients? Temperature { get; }
@@ -91,7 +93,7 @@ public sealed class WeightSchedule
             double span = end - start;
             for (int i = 0; i < k; i++) cumulative[i] = segment.Integral(i, span);
         }
-        return new WeightSchedule(recipe, segments, null);
+        return new WeightSchedule(recipe, segments.ToArray(), null);
     }
 
     /// <summary>w(t): the fraction of the mix each source takes at token position <paramref name="token"/>.</summary>
@@ -128,6 +130,23 @@ public sealed class WeightSchedule
         for (int i = 0; i < perSource.Length; i++) perSource[i] = segment.Integral(i, x);
     }
 
+    /// <summary>∫₀ᵗ w for one source: the same arithmetic as the vector form, so the same bits.</summary>
+    public double CumulativeTokens(long token, int source)
+    {
+        if (Temperature is { } temperature)
+        {
+            var perSource = s_scratch is { } scratch && scratch.Length == SourceCount ? scratch : (s_scratch = new double[SourceCount]);
+            temperature.CumulativeTokens(token, perSource);
+            return perSource[source];
+        }
+        var segment = SegmentAt(token);
+        double x = token <= segment.Start ? 0 : token - segment.Start;
+        return segment.Integral(source, x);
+    }
+
+    [ThreadStatic]
+    private static double[]? s_scratch;
+
     /// <summary>∫₀ᵗ w(s) ds as a new array.</summary>
     public double[] CumulativeTokens(long token)
     {
@@ -136,15 +155,44 @@ public sealed class WeightSchedule
         return perSource;
     }
 
+    /// <summary>
+    /// The token position where source <paramref name="source"/> has contributed <paramref name="tokens"/> tokens:
+    /// the inverse of <see cref="CumulativeTokens(long, double[])"/>, solved in closed form per segment (Newton's
+    /// method for the temperature schedule). +∞ when the source never gets there. A floating-point estimate: the
+    /// sampler uses it as a starting point and decides on exact evaluations of the integral.
+    /// </summary>
+    public double PositionOf(int source, double tokens)
+    {
+        if (tokens <= 0) return 0;
+        if (Temperature is { } temperature) return temperature.PositionOf(source, tokens);
+        for (int p = 0; p < Segments.Count; p++)
+        {
+            var segment = Segments[p];
+            bool last = p + 1 == Segments.Count;
+            double length = segment.End - segment.Start;
+            if (!last && segment.Integral(source, length) < tokens) continue;
+            double c = segment.CumulativeAtStart[source], a = segment.Level[source], h = segment.HalfSlope[source];
+            double need = tokens - c;
+            if (need <= 0) return segment.Start;
+            // Solve c + x(a + h x) = tokens for the smallest x >= 0, in the cancellation-free form.
+            double x = h == 0
+                ? (a > 0 ? need / a : double.PositiveInfinity)
+                : 2 * need / (a + Math.Sqrt(Math.Max(0, a * a + 4 * h * need)));
+            return segment.Start + x;
+        }
+        return double.PositiveInfinity;
+    }
+
     private WeightSegment SegmentAt(long token)
     {
-        int lo = 0, hi = Segments.Count - 1;
+        var segments = _segments;
+        int lo = 0, hi = segments.Length - 1;
         while (lo < hi)
         {
             int mid = (lo + hi + 1) / 2;
-            if (token >= Segments[mid].Start) lo = mid; else hi = mid - 1;
+            if (token >= segments[mid].Start) lo = mid; else hi = mid - 1;
         }
-        return Segments[lo];
+        return segments[lo];
     }
 }
 
@@ -294,6 +342,37 @@ public sealed class TemperatureCoefficients
         int panel = Math.Min((int)(t / PanelWidth), last - 1);
         Integrate(panel * PanelWidth, t, perSource);
         for (int i = 0; i < k; i++) perSource[i] = PanelCumulative[panel * k + i] + perSource[i];
+    }
+
+    internal double PositionOf(int source, double tokens)
+    {
+        int k = BaseWeights.Length;
+        int panels = WeightSchedule.TemperaturePanels;
+        if (tokens > PanelCumulative[panels * k + source])
+        {
+            var end = new double[k];
+            WeightsAt(TotalTokens, end);
+            return end[source] > 0 ? TotalTokens + (tokens - PanelCumulative[panels * k + source]) / end[source] : double.PositiveInfinity;
+        }
+        int panel = 0;
+        while (panel + 1 < panels && PanelCumulative[(panel + 1) * k + source] < tokens) panel++;
+        double lo = panel * PanelWidth, hi = lo + PanelWidth;
+        double x = lo + (hi - lo) * 0.5;
+        var cumulative = new double[k];
+        var weights = new double[k];
+        for (int iteration = 0; iteration < 60; iteration++)
+        {
+            Integrate(panel * PanelWidth, x, cumulative);
+            double value = PanelCumulative[panel * k + source] + cumulative[source];
+            if (value < tokens) lo = x; else hi = x;
+            WeightsAt(x, weights);
+            double next = weights[source] > 0 ? x - (value - tokens) / weights[source] : double.NaN;
+            // Newton inside the bracket, bisection when Newton leaves it.
+            next = next > lo && next < hi ? next : 0.5 * (lo + hi);
+            if (Math.Abs(next - x) < 1e-3) return next;
+            x = next;
+        }
+        return x;
     }
 
     private void Integrate(double a, double b, double[] result)

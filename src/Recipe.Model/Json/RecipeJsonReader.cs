@@ -342,7 +342,16 @@ public sealed class RecipeJsonReader
             }
             string weightPath = ValuePath.Combine(path, member.Name);
             Remember(weightPath, member);
-            weights[index] = Number(member, weightPath) ?? 0;
+            if (Number(member, weightPath) is { } weight)
+            {
+                weights[index] = weight;
+            }
+            else
+            {
+                // The phase's sum and the source's use depend on the value that could not be read.
+                Failed(path);
+                Failed(ValuePath.Source(member.Name));
+            }
         }
         return weights;
     }
