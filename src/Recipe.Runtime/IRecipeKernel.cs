@@ -29,4 +29,7 @@ public interface IRecipeKernel
 
     /// <summary>∫₀ᵗ w: tokens each source has contributed by position <paramref name="token"/>.</summary>
     static abstract void CumulativeTokens(long token, Span<double> perSource);
+
+    /// <summary>∫₀ᵗ w for one source (the sampler's hot path): the same bits as the vector form.</summary>
+    static abstract double CumulativeTokens(long token, int source);
 }

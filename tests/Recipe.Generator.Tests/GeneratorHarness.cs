@@ -47,7 +47,10 @@ public static class GeneratorHarness
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(() =>
     {
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(System.IO.Path.PathSeparator);
-        var references = paths.Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
+        // The generator compiles its own copy of Recipe.Model in: referencing it too would make every model type ambiguous (CS0433).
+        var references = paths
+            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && !p.EndsWith("Recipe.Generator.dll", StringComparison.OrdinalIgnoreCase))
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
         references.Add(MetadataReference.CreateFromFile(typeof(Recipe.Runtime.RecipeAttribute).Assembly.Location));
         references.Add(MetadataReference.CreateFromFile(typeof(Recipe.Model.Recipe).Assembly.Location));
         return references.ToImmutableArray();

@@ -162,17 +162,36 @@ internal static class RecipeEmitter
         writer.WriteLine($"if (perSource.Length < {k}) ThrowTooShort(nameof(perSource));");
         WriteTree(writer, schedule, 0, schedule.Segments.Count - 1, (w, segment) =>
         {
-            for (int i = 0; i < k; i++)
-            {
-                // C + x * (level + half * x), with exact zeros folded away.
-                double c = segment.CumulativeAtStart[i], level = segment.Level[i], half = segment.HalfSlope[i];
-                string inner = half == 0 ? (level == 0 ? "" : $"x * {Num(level)}") : $"x * ({Num(level)} + {Num(half)} * x)";
-                string expression = inner.Length == 0 ? Num(c) : c == 0 ? inner : $"{Num(c)} + {inner}";
-                w.WriteLine($"perSource[{i}] = {expression};");
-            }
+            for (int i = 0; i < k; i++) w.WriteLine($"perSource[{i}] = {IntegralExpression(segment, i)};");
         }, needsX: segment => true);
         writer.Indent--;
         writer.WriteLine("}");
+        writer.WriteLine();
+
+        writer.WriteLine("/// <summary>The exact integral of one source's weight from 0 to <paramref name=\"token\"/> (same bits as the vector form).</summary>");
+        writer.WriteLine("public static double CumulativeTokens(long token, int source)");
+        writer.WriteLine("{");
+        writer.Indent++;
+        WriteTree(writer, schedule, 0, schedule.Segments.Count - 1, (w, segment) =>
+        {
+            w.WriteLine("return source switch");
+            w.WriteLine("{");
+            w.Indent++;
+            for (int i = 0; i < k; i++) w.WriteLine($"{i} => {IntegralExpression(segment, i)},");
+            w.WriteLine("_ => throw new global::System.ArgumentOutOfRangeException(nameof(source)),");
+            w.Indent--;
+            w.WriteLine("};");
+        }, needsX: segment => true);
+        writer.Indent--;
+        writer.WriteLine("}");
+    }
+
+    /// <summary>C + x * (level + half * x), with exact zeros folded away (x*0 and 0+v are exact, so the bits match the model).</summary>
+    private static string IntegralExpression(WeightSegment segment, int i)
+    {
+        double c = segment.CumulativeAtStart[i], level = segment.Level[i], half = segment.HalfSlope[i];
+        string inner = half == 0 ? (level == 0 ? "" : $"x * {Num(level)}") : $"x * ({Num(level)} + {Num(half)} * x)";
+        return inner.Length == 0 ? Num(c) : c == 0 ? inner : $"{Num(c)} + {inner}";
     }
 
     /// <summary>A balanced if-tree over segment starts: O(log phases) compares, no loop and no table.</summary>
@@ -184,7 +203,7 @@ internal static class RecipeEmitter
             string to = segment.ToPhase is null
                 ? (lo == schedule.Segments.Count - 1 ? $"constant from {Quantity.Format(segment.Start)}" : $"constant over [{Quantity.Format(segment.Start)}, {Quantity.Format(segment.End)})")
                 : $"-> {segment.ToPhase}, linear over [{Quantity.Format(segment.Start)}, {Quantity.Format(segment.End)})";
-            writer.WriteLine($"// {segment.FromPhase}: {to}");
+            writer.WriteLine(Comment($"// {segment.FromPhase}: {to}"));
             if (needsX(segment))
             {
                 writer.WriteLine(segment.Start == 0
@@ -217,7 +236,7 @@ internal static class RecipeEmitter
         writer.WriteLine("{");
         writer.Indent++;
         writer.WriteLine($"if (weights.Length < {k}) ThrowTooShort(nameof(weights));");
-        writer.WriteLine($"WeightsAt(token <= 0L ? 0d : token >= {Long(t.TotalTokens)} ? {Long(t.TotalTokens)}d : token, weights);");
+        writer.WriteLine($"WeightsAt(token <= 0L ? 0d : token >= {Long(t.TotalTokens)} ? {Num(t.TotalTokens)} : token, weights);");
         writer.Indent--;
         writer.WriteLine("}");
         writer.WriteLine();
@@ -259,8 +278,8 @@ internal static class RecipeEmitter
         writer.WriteLine("{");
         writer.Indent++;
         writer.WriteLine("// Past the run the weights hold at their end value.");
-        writer.WriteLine($"WeightsAt({Long(t.TotalTokens)}d, w);");
-        writer.WriteLine($"double beyond = token - {Long(t.TotalTokens)}L;");
+        writer.WriteLine($"WeightsAt({Num(t.TotalTokens)}, w);");
+        writer.WriteLine($"double beyond = token - {Long(t.TotalTokens)};");
         for (int i = 0; i < k; i++) writer.WriteLine($"perSource[{i}] = {Num(t.PanelCumulative[panels * k + i])} + w[{i}] * beyond;");
         writer.WriteLine("return;");
         writer.Indent--;
@@ -283,6 +302,17 @@ internal static class RecipeEmitter
         for (int i = 0; i < k; i++) writer.WriteLine($"perSource[{i}] = panelStart[{i}] + acc[{i}] * half;");
         writer.Indent--;
         writer.WriteLine("}");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The integral of one source's weight from 0 to <paramref name=\"token\"/> (same bits as the vector form).</summary>");
+        writer.WriteLine("public static double CumulativeTokens(long token, int source)");
+        writer.WriteLine("{");
+        writer.Indent++;
+        writer.WriteLine($"if ((uint)source >= {k}u) throw new global::System.ArgumentOutOfRangeException(nameof(source));");
+        writer.WriteLine($"global::System.Span<double> perSource = stackalloc double[{k}];");
+        writer.WriteLine("CumulativeTokens(token, perSource);");
+        writer.WriteLine("return perSource[source];");
+        writer.Indent--;
+        writer.WriteLine("}");
     }
 
     private static void WriteKernel(IndentedTextWriter writer, string fullName)
@@ -302,6 +332,8 @@ internal static class RecipeEmitter
         writer.WriteLine($"public static void Weights(long token, global::System.Span<double> weights) => {fullName}.Weights(token, weights);");
         writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         writer.WriteLine($"public static void CumulativeTokens(long token, global::System.Span<double> perSource) => {fullName}.CumulativeTokens(token, perSource);");
+        writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+        writer.WriteLine($"public static double CumulativeTokens(long token, int source) => {fullName}.CumulativeTokens(token, source);");
         writer.Indent--;
         writer.WriteLine("}");
     }
@@ -330,5 +362,12 @@ internal static class RecipeEmitter
 
     private static string Str(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
 
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    private static string Xml(string text) => Comment(text).Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
+    /// <summary>
+    /// Text for one comment line: a line break in a name (CR, LF, NEL, LS, PS all end a C# comment) would turn the
+    /// rest of the name into code. Each becomes a space, so table columns keep their width.
+    /// </summary>
+    private static string Comment(string text) =>
+        text.Replace('\r', ' ').Replace('\n', ' ').Replace('\u0085', ' ').Replace('\u2028', ' ').Replace('\u2029', ' ');
 }

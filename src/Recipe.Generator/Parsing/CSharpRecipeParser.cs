@@ -29,6 +29,7 @@ internal sealed class CSharpRecipeParser
     private readonly Dictionary<string, SourceSpan> _spans = new(StringComparer.Ordinal);
     private readonly List<RecipeDiagnostic> _diagnostics = new();
     private readonly List<string> _failedPaths = new();
+    private readonly HashSet<string> _unboundArguments = new(StringComparer.Ordinal);
     private readonly CancellationToken _cancellationToken;
 
     private CSharpRecipeParser(CancellationToken cancellationToken) => _cancellationToken = cancellationToken;
@@ -108,7 +109,7 @@ internal sealed class CSharpRecipeParser
         long? totalTokens = RequiredQuantity(named, "TotalTokens", "/totalTokens", "[Recipe]", "TotalTokens = \"15.6T\"");
         int? sequenceLength = null;
         if (named.TryGetValue("SequenceLength", out var sequence)) sequenceLength = (int)sequence.Value!;
-        else Report(DiagnosticIds.MalformedRecipe, ValuePath.Root, "[Recipe] needs SequenceLength, e.g. SequenceLength = 4096");
+        else if (!_unboundArguments.Contains("/sequenceLength")) Report(DiagnosticIds.MalformedRecipe, ValuePath.Root, "[Recipe] needs SequenceLength, e.g. SequenceLength = 4096");
         long seed = named.TryGetValue("Seed", out var seedValue) ? Convert.ToInt64(seedValue.Value) : 0;
         var mode = named.TryGetValue("Weights", out var modeValue) ? (WeightMode)(int)modeValue.Value! : WeightMode.Percent;
         var interpolation = named.TryGetValue("Interpolation", out var interpolationValue) ? (Interpolation)(int)interpolationValue.Value! : Interpolation.Step;
@@ -130,7 +131,7 @@ internal sealed class CSharpRecipeParser
             Remember("/schedule/temperature/start", ArgumentLocation(syntax, 0));
             Remember("/schedule/temperature/end", ArgumentLocation(syntax, 1));
             var args = temperatureAttribute.ConstructorArguments;
-            if (args.Length == 2) temperature = new Temperature((double)args[0].Value!, (double)args[1].Value!);
+            if (args.Length == 2 && args[0].Value is double start && args[1].Value is double end) temperature = new Temperature(start, end);
             if (phaseAttributes.Count > 0)
             {
                 Report(DiagnosticIds.MalformedRecipe, "/schedule/temperature",
@@ -204,7 +205,8 @@ internal sealed class CSharpRecipeParser
             var mixSyntax = Syntax(mix);
             string mixPath = ValuePath.Combine(path, "mix");
             Remember(mixPath, mixSyntax?.GetLocation());
-            if (mix.ConstructorArguments.Length == 1 && mix.ConstructorArguments[0].Kind == TypedConstantKind.Array)
+            // Mix(null) compiles (a null params array): it has no Values, and reads as a row of no weights (RCP006).
+            if (mix.ConstructorArguments.Length == 1 && mix.ConstructorArguments[0].Kind == TypedConstantKind.Array && !mix.ConstructorArguments[0].IsNull)
             {
                 values.AddRange(mix.ConstructorArguments[0].Values.Select(v => Convert.ToDouble(v.Value)));
             }
@@ -247,6 +249,7 @@ internal sealed class CSharpRecipeParser
     {
         if (!named.TryGetValue(argument, out var value) || value.Value is not string text)
         {
+            if (_unboundArguments.Contains(path)) return null;
             Report(DiagnosticIds.MalformedRecipe, ownerPath ?? ValuePath.Root, $"{where} needs {argument}, e.g. {example}");
             return null;
         }
@@ -301,7 +304,18 @@ internal sealed class CSharpRecipeParser
     private Dictionary<string, TypedConstant> Named(AttributeData attribute, AttributeSyntax? syntax, string path)
     {
         var result = new Dictionary<string, TypedConstant>(StringComparer.Ordinal);
-        foreach (var argument in attribute.NamedArguments) result[argument.Key] = argument.Value;
+        foreach (var argument in attribute.NamedArguments)
+        {
+            // An argument the compiler could not bind (CS0029, CS0433...) has no value; the compiler reports it.
+            if (argument.Value.Kind == TypedConstantKind.Error)
+            {
+                string argumentPath = ValuePath.Combine(path, Camel(argument.Key));
+                _unboundArguments.Add(argumentPath);
+                _failedPaths.Add(argumentPath);
+                continue;
+            }
+            result[argument.Key] = argument.Value;
+        }
         foreach (var location in NamedArgumentLocations(syntax)) Remember(ValuePath.Combine(path, Camel(location.Key)), location.Value);
         return result;
     }

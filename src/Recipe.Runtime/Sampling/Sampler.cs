@@ -1,0 +1,153 @@
+using System;
+using Recipe.Model;
+
+namespace Recipe.Runtime.Sampling;
+
+/// <summary>
+/// The global sample stream of a recipe (DESIGN section 6): sample i -> (source, ordinal within the source, epoch,
+/// sequence after that epoch's permutation). Exact for every prefix, random access through a
+/// <see cref="SamplerIndex"/>, deterministic on every machine. Generic over how the schedule's integral is
+/// evaluated so the JIT specialises it; <see cref="Samplers"/> builds one from a generated kernel or a model recipe.
+/// An instance keeps a cursor for sequential fills and is not thread-safe; use one per thread.
+/// </summary>
+public sealed class Sampler<TIntegral>
+    where TIntegral : struct, IScheduleIntegral
+{
+    private readonly TIntegral _integral;
+    private readonly long[] _sequences;
+    private readonly long[] _scratchCounts;
+    private DeadlineScheduler<TIntegral> _cursor;
+
+    public Sampler(WeightSchedule schedule, TIntegral integral, SamplerIndex index, ReadOnlySpan<long> sequencesPerSource = default)
+    {
+        Schedule = schedule;
+        Recipe = schedule.Recipe;
+        RecipeHash = Model.RecipeHash.Compute(Recipe);
+        if (index.RecipeHash != RecipeHash) throw new ArgumentException($"The index belongs to recipe {index.RecipeHash}, not {RecipeHash}.", nameof(index));
+        Index = index;
+        _integral = integral;
+        int k = schedule.SourceCount;
+        _sequences = new long[k];
+        for (int i = 0; i < k; i++)
+        {
+            _sequences[i] = sequencesPerSource.IsEmpty ? Math.Max(1, Recipe.Sources[i].Tokens / Recipe.SequenceLength) : sequencesPerSource[i];
+            if (_sequences[i] < 1) throw new ArgumentOutOfRangeException(nameof(sequencesPerSource), $"Source '{Recipe.Sources[i].Name}' has {_sequences[i]} sequences; it needs at least one.");
+        }
+        _scratchCounts = new long[k];
+        _cursor = new DeadlineScheduler<TIntegral>(schedule, integral);
+        _cursor.Reset(0, _scratchCounts);
+    }
+
+    public Recipe.Model.Recipe Recipe { get; }
+
+    public WeightSchedule Schedule { get; }
+
+    public string RecipeHash { get; }
+
+    public SamplerIndex Index { get; }
+
+    /// <summary>Samples in the run.</summary>
+    public long Samples => Recipe.Samples;
+
+    /// <summary>Sequences each source holds (the permutation domain of an epoch).</summary>
+    public ReadOnlySpan<long> SequencesPerSource => _sequences;
+
+    /// <summary>Sample <paramref name="sample"/> of the stream, without disturbing the sequential cursor.</summary>
+    public SampleRef Locate(long sample)
+    {
+        CheckRange(sample, 1);
+        var scheduler = new DeadlineScheduler<TIntegral>(Schedule, _integral);
+        Seek(ref scheduler, sample);
+        int source = scheduler.Next(out long ordinal);
+        return Resolve(source, ordinal);
+    }
+
+    /// <summary>
+    /// Samples <paramref name="firstSample"/> .. + <paramref name="batch"/>.Length − 1 into <paramref name="batch"/>.
+    /// Continuing where the previous fill stopped costs one scheduler step per sample and allocates nothing;
+    /// anywhere else costs one seek (at most <see cref="SamplerIndex.Interval"/> steps).
+    /// </summary>
+    public void Fill(long firstSample, Span<SampleRef> batch)
+    {
+        CheckRange(firstSample, batch.Length);
+        if (_cursor.Emitted != firstSample) Seek(ref _cursor, firstSample);
+        for (int i = 0; i < batch.Length; i++)
+        {
+            int source = _cursor.Next(out long ordinal);
+            batch[i] = Resolve(source, ordinal);
+        }
+    }
+
+    /// <summary>This rank's share of global batch <paramref name="step"/>; <paramref name="batch"/> holds at least <see cref="RankSlice.Count"/>.</summary>
+    public int FillRank(long step, RankSlice slice, Span<SampleRef> batch)
+    {
+        slice.Validate();
+        int count = slice.Count;
+        Fill(slice.Start(step), batch.Slice(0, count));
+        return count;
+    }
+
+    /// <summary>The resume state after <paramref name="nextSample"/> samples.</summary>
+    public SamplerState StateAt(long nextSample) => new(nextSample, RecipeHash);
+
+    /// <summary>Checks that <paramref name="state"/> belongs to this recipe and returns where to continue.</summary>
+    public long Resume(SamplerState state)
+    {
+        if (state.RecipeHash != RecipeHash)
+        {
+            throw new InvalidOperationException($"The saved state belongs to recipe {state.RecipeHash}, but this run compiles recipe {RecipeHash} ('{Recipe.Name}'); resuming would silently change the data stream. Restore the original recipe or start a new run.");
+        }
+        CheckRange(state.NextSample, 0);
+        return state.NextSample;
+    }
+
+    private void Seek(ref DeadlineScheduler<TIntegral> scheduler, long sample)
+    {
+        long checkpoint = Math.Min(sample / Index.Interval, Index.Checkpoints - 1);
+        long emitted = Index.Restore(checkpoint, _integral, Recipe.SequenceLength, _scratchCounts);
+        scheduler.Reset(emitted, _scratchCounts);
+        while (scheduler.Emitted < sample) scheduler.Next(out _);
+    }
+
+    private SampleRef Resolve(int source, long ordinal)
+    {
+        long sequences = _sequences[source];
+        long epoch = ordinal / sequences;
+        var permutation = new SequencePermutation(sequences, SequencePermutation.Key(Recipe.Seed, source, epoch));
+        return new SampleRef(source, ordinal, epoch, permutation[ordinal - epoch * sequences]);
+    }
+
+    private void CheckRange(long first, int count)
+    {
+        if (first < 0 || first + count > Samples)
+        {
+            throw new ArgumentOutOfRangeException(nameof(first), first, $"Samples [{first}, {first + count}) are outside the run of {Samples} samples.");
+        }
+    }
+}
+
+/// <summary>Builds samplers from a generated kernel or from a model recipe (a JSON recipe loaded at run time).</summary>
+public static class Samplers
+{
+    /// <summary>A sampler specialised for a compiled recipe.</summary>
+    public static Sampler<KernelIntegral<TKernel>> ForKernel<TKernel>(SamplerIndex? index = null, ReadOnlySpan<long> sequencesPerSource = default)
+        where TKernel : IRecipeKernel
+    {
+        var schedule = WeightSchedule.For(KernelRecipe<TKernel>());
+        var integral = new KernelIntegral<TKernel>();
+        return new Sampler<KernelIntegral<TKernel>>(schedule, integral, index ?? SamplerIndex.Build(schedule, integral), sequencesPerSource);
+    }
+
+    /// <summary>A sampler for a recipe read at run time; gives the same stream as the compiled recipe.</summary>
+    public static Sampler<ModelIntegral> ForRecipe(Recipe.Model.Recipe recipe, SamplerIndex? index = null, ReadOnlySpan<long> sequencesPerSource = default)
+    {
+        var schedule = WeightSchedule.For(recipe);
+        return new Sampler<ModelIntegral>(schedule, new ModelIntegral(schedule), index ?? SamplerIndex.Build(schedule, new ModelIntegral(schedule)), sequencesPerSource);
+    }
+
+    /// <summary>The model of a compiled recipe, read back from its canonical JSON.</summary>
+    public static Recipe.Model.Recipe KernelRecipe<TKernel>()
+        where TKernel : IRecipeKernel =>
+        Model.Json.RecipeJsonReader.Read(TKernel.CanonicalJson).Recipe
+        ?? throw new InvalidOperationException($"The canonical JSON of recipe '{TKernel.Name}' does not read back; the generator and the runtime disagree.");
+}
