@@ -17,6 +17,10 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "--verify") return Verify();
+        if (args.Length > 0 && args[0] == "--sampler")
+        {
+            return SamplerComparison.Run(args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : long.MaxValue);
+        }
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
         return CheckSummaries(summaries);
     }

@@ -30,7 +30,8 @@ internal struct DeadlineScheduler<TIntegral>
     private readonly long[] _release;
     private readonly long[] _deadline;
     private readonly double[] _deadlineValue;
-    private readonly long[] _gap;
+    private readonly double[] _crossing;
+    private readonly double[] _step;
 
     public DeadlineScheduler(WeightSchedule schedule, TIntegral integral)
     {
@@ -42,7 +43,8 @@ internal struct DeadlineScheduler<TIntegral>
         _release = new long[k];
         _deadline = new long[k];
         _deadlineValue = new double[k];
-        _gap = new long[k];
+        _crossing = new double[k];
+        _step = new double[k];
         // Windows beyond twice the run (plus slack) are treated as never due: a source whose weight falls to 0.
         _limit = 2 * schedule.Recipe.Samples + 1024;
         Emitted = 0;
@@ -61,9 +63,9 @@ internal struct DeadlineScheduler<TIntegral>
         for (int k = 0; k < _counts.Length; k++)
         {
             double target = (double)_counts[k] * _sequenceLength;
-            _release[k] = FirstSlot(k, target, strict: true, from: 1, Guess(k, target), out _);
-            _deadline[k] = _release[k] == Never ? Never : FirstSlot(k, target + _sequenceLength, strict: false, from: _release[k], Guess(k, target + _sequenceLength), out _deadlineValue[k]);
-            _gap[k] = 0;
+            _release[k] = FirstSlot(k, target, strict: true, from: 1, Guess(k, target), out _, out _);
+            _deadline[k] = _release[k] == Never ? Never : FirstSlot(k, target + _sequenceLength, strict: false, from: _release[k], Guess(k, target + _sequenceLength), out _deadlineValue[k], out _);
+            _step[k] = 0;
         }
     }
 
@@ -99,19 +101,29 @@ internal struct DeadlineScheduler<TIntegral>
         long due = _deadline[chosen];
         long release = due == Never ? Never
             : _deadlineValue[chosen] > reached ? due
-            : FirstSlot(chosen, reached, strict: true, from: due + 1, due + 1, out _);
+            : FirstSlot(chosen, reached, strict: true, from: due + 1, due + 1, out _, out _);
         _release[chosen] = release;
         if (release == Never)
         {
             _deadline[chosen] = Never;
             return chosen;
         }
-        // Consecutive deadlines of a source are about L / w apart, and w moves slowly: the last gap is a guess
-        // that is usually exact, so a window costs two evaluations of the integral.
+        // Consecutive deadlines of a source are L / w slots apart and w moves slowly: extrapolating from where the
+        // integral crossed the last target (interpolated between the two slots around it) is almost always the
+        // exact slot, so a window costs two evaluations of the integral.
         double next = reached + _sequenceLength;
-        long guess = _gap[chosen] > 0 ? Math.Max(release, due + _gap[chosen]) : Guess(chosen, next);
-        long deadline = FirstSlot(chosen, next, strict: false, from: release, guess, out _deadlineValue[chosen]);
-        _gap[chosen] = deadline == Never ? 0 : deadline - due;
+        long guess = _step[chosen] > 0 ? (long)Math.Ceiling(_crossing[chosen] + _step[chosen]) : Guess(chosen, next);
+        long deadline = FirstSlot(chosen, next, strict: false, from: release, guess, out _deadlineValue[chosen], out double before);
+        double rise = _deadlineValue[chosen] - before;
+        if (deadline != Never && rise > 0)
+        {
+            _crossing[chosen] = deadline - 1 + (next - before) / rise;
+            _step[chosen] = _sequenceLength / rise;
+        }
+        else
+        {
+            _step[chosen] = 0;
+        }
         _deadline[chosen] = deadline;
         return chosen;
     }
@@ -120,24 +132,33 @@ internal struct DeadlineScheduler<TIntegral>
     /// The first slot n ≥ <paramref name="from"/> where source k's integral over n samples reaches
     /// <paramref name="target"/> tokens (exceeds it when <paramref name="strict"/>): a closed-form guess from the model,
     /// then exact evaluations, galloping and bisecting, so the answer depends only on the integral's values.
+    /// Also returns the integral at that slot and one slot earlier (NaN when that was not evaluated).
     /// </summary>
-    private long FirstSlot(int k, double target, bool strict, long from, long guess, out double valueAtSlot)
+    private long FirstSlot(int k, double target, bool strict, long from, long guess, out double valueAtSlot, out double valueBefore)
     {
         valueAtSlot = 0;
+        valueBefore = double.NaN;
         if (guess == Never) return Never;
         guess = Math.Max(from, guess);
 
+        // Invariant: Reaches(hi) with value hiValue; lo < hi does not reach (lo = from − 1 stands for "before from").
         long lo, hi;
-        double hiValue;
-        if (Reaches(k, guess, target, strict, out hiValue))
+        double hiValue, loValue = double.NaN;
+        if (Reaches(k, guess, target, strict, out double guessValue))
         {
             hi = guess;
+            hiValue = guessValue;
             long step = 1;
             lo = hi - 1;
-            while (lo >= from && Reaches(k, lo, target, strict, out double loValue))
+            while (lo >= from)
             {
+                if (!Reaches(k, lo, target, strict, out double value))
+                {
+                    loValue = value;
+                    break;
+                }
                 hi = lo;
-                hiValue = loValue;
+                hiValue = value;
                 step <<= 1;
                 lo = hi - step;
             }
@@ -146,12 +167,14 @@ internal struct DeadlineScheduler<TIntegral>
         else
         {
             lo = guess;
+            loValue = guessValue;
             long step = 1;
             hi = lo + 1;
             while (!Reaches(k, hi, target, strict, out hiValue))
             {
                 if (hi >= _limit) return Never;
                 lo = hi;
+                loValue = hiValue;
                 step <<= 1;
                 hi = Math.Min(lo + step, _limit);
             }
@@ -167,9 +190,11 @@ internal struct DeadlineScheduler<TIntegral>
             else
             {
                 lo = mid;
+                loValue = midValue;
             }
         }
         valueAtSlot = hiValue;
+        valueBefore = lo >= from ? loValue : double.NaN;
         return hi;
     }
 

@@ -16,6 +16,8 @@ public sealed class Sampler<TIntegral>
     private readonly TIntegral _integral;
     private readonly long[] _sequences;
     private readonly long[] _scratchCounts;
+    private readonly long[] _cachedEpoch;
+    private readonly SequencePermutation[] _cachedPermutation;
     private DeadlineScheduler<TIntegral> _cursor;
 
     public Sampler(WeightSchedule schedule, TIntegral integral, SamplerIndex index, ReadOnlySpan<long> sequencesPerSource = default)
@@ -34,6 +36,9 @@ public sealed class Sampler<TIntegral>
             if (_sequences[i] < 1) throw new ArgumentOutOfRangeException(nameof(sequencesPerSource), $"Source '{Recipe.Sources[i].Name}' has {_sequences[i]} sequences; it needs at least one.");
         }
         _scratchCounts = new long[k];
+        _cachedEpoch = new long[k];
+        _cachedPermutation = new SequencePermutation[k];
+        for (int i = 0; i < k; i++) _cachedPermutation[i] = Permutation(i, 0);
         _cursor = new DeadlineScheduler<TIntegral>(schedule, integral);
         _cursor.Reset(0, _scratchCounts);
     }
@@ -113,9 +118,17 @@ public sealed class Sampler<TIntegral>
     {
         long sequences = _sequences[source];
         long epoch = ordinal / sequences;
-        var permutation = new SequencePermutation(sequences, SequencePermutation.Key(Recipe.Seed, source, epoch));
-        return new SampleRef(source, ordinal, epoch, permutation[ordinal - epoch * sequences]);
+        // A source stays in one epoch for many samples: keep its permutation instead of re-deriving the keys.
+        if (_cachedEpoch[source] != epoch)
+        {
+            _cachedPermutation[source] = Permutation(source, epoch);
+            _cachedEpoch[source] = epoch;
+        }
+        return new SampleRef(source, ordinal, epoch, _cachedPermutation[source][ordinal - epoch * sequences]);
     }
+
+    private SequencePermutation Permutation(int source, long epoch) =>
+        new(_sequences[source], SequencePermutation.Key(Recipe.Seed, source, epoch));
 
     private void CheckRange(long first, int count)
     {

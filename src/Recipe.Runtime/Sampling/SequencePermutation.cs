@@ -1,22 +1,24 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Recipe.Runtime.Sampling;
 
 /// <summary>
-/// A seeded, random-access bijection on [0, size): a balanced 4-round Feistel network on the smallest even number
-/// of bits that covers the domain, with cycle walking (re-encrypting until the value falls inside the domain).
-/// The Feistel network is a bijection on its power-of-two domain, and cycle walking restricts a bijection to a
-/// subset, so the result is a permutation for every size; the domain is less than 4·size, so a walk takes fewer
-/// than 4 rounds on average. No index is materialised.
+/// A seeded, random-access bijection on [0, size): a 4-round Feistel network on the bit width of size − 1, with
+/// cycle walking (re-encrypting until the value falls inside the domain). Each round xors one part of the word
+/// with a keyed hash of the other part, which is invertible, so the network permutes its power-of-two domain;
+/// cycle walking restricts a permutation to a subset, so the result is a permutation for every size. The halves
+/// may be unequal (an odd width), which keeps the domain below 2·size, so a walk takes fewer than two encryptions
+/// on average. No index is materialised.
 /// </summary>
 public readonly struct SequencePermutation
 {
-    private const int Rounds = 4;
     private readonly long _size;
-    private readonly int _halfBits;
-    private readonly ulong _halfMask;
-    private readonly ulong _key;
+    private readonly int _lowBits;
+    private readonly ulong _lowMask;
+    private readonly ulong _highMask;
+    private readonly ulong _key0, _key1, _key2, _key3;
 
     /// <param name="size">Number of elements (at least 1).</param>
     /// <param name="key">The permutation's key; see <see cref="Key"/>.</param>
@@ -24,10 +26,14 @@ public readonly struct SequencePermutation
     {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "A permutation needs at least one element.");
         _size = size;
-        int bits = size == 1 ? 1 : 64 - BitOperations.LeadingZeroCount((ulong)(size - 1));
-        _halfBits = Math.Max(1, (bits + 1) / 2);
-        _halfMask = (1UL << _halfBits) - 1;
-        _key = key;
+        int bits = Math.Max(2, 64 - BitOperations.LeadingZeroCount((ulong)(size - 1)));
+        _lowBits = bits / 2;
+        _lowMask = (1UL << _lowBits) - 1;
+        _highMask = (1UL << (bits - _lowBits)) - 1;
+        _key0 = Mix(key);
+        _key1 = Mix(_key0 ^ 0x9E3779B97F4A7C15UL);
+        _key2 = Mix(_key1 ^ 0x9E3779B97F4A7C15UL);
+        _key3 = Mix(_key2 ^ 0x9E3779B97F4A7C15UL);
     }
 
     public long Size => _size;
@@ -52,16 +58,23 @@ public readonly struct SequencePermutation
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong Encrypt(ulong x)
     {
-        ulong left = x >> _halfBits, right = x & _halfMask;
-        for (int round = 0; round < Rounds; round++)
-        {
-            ulong next = left ^ (Mix(_key + (ulong)round * 0x9E3779B97F4A7C15UL ^ right) & _halfMask);
-            left = right;
-            right = next;
-        }
-        return (left << _halfBits) | right;
+        ulong high = x >> _lowBits, low = x & _lowMask;
+        high ^= Round(low, _key0) & _highMask;
+        low ^= Round(high, _key1) & _lowMask;
+        high ^= Round(low, _key2) & _highMask;
+        low ^= Round(high, _key3) & _lowMask;
+        return (high << _lowBits) | low;
+    }
+
+    /// <summary>A keyed multiply-xorshift hash: one multiplication, enough mixing for a shuffle (not a cipher).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Round(ulong half, ulong key)
+    {
+        ulong h = (half ^ key) * 0xD6E8FEB86659FD93UL;
+        return h ^ (h >> 32);
     }
 
     /// <summary>SplitMix64's finaliser: a fast bijective mixer with full avalanche.</summary>
