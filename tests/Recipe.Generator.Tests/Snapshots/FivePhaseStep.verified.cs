@@ -2,7 +2,7 @@
 #nullable enable
 #pragma warning disable CS1591 // members are documented on IRecipeKernel
 
-[assembly: global::Recipe.Runtime.CompiledRecipeAttribute(typeof(global::Recipes.FivePhaseStep), "five-phase-step", "fb7219af5a254da5", "{\"name\":\"five-phase-step\",\"totalTokens\":2000000000000,\"sequenceLength\":4096,\"seed\":7,\"weights\":\"percent\",\"maxEpochs\":4,\"syntheticCap\":0.15,\"sources\":{\"web\":{\"tokens\":2000000000000},\"code\":{\"tokens\":1000000000000},\"math\":{\"tokens\":400000000000}},\"schedule\":{\"interpolation\":\"step\",\"phases\":[{\"name\":\"warmup\",\"at\":0,\"weights\":{\"web\":80,\"code\":15,\"math\":5}},{\"name\":\"broad\",\"at\":400000000000,\"weights\":{\"web\":70,\"code\":20,\"math\":10}},{\"name\":\"code\",\"at\":800000000000,\"weights\":{\"web\":55,\"code\":30,\"math\":15}},{\"name\":\"reasoning\",\"at\":1200000000000,\"weights\":{\"web\":50,\"code\":30,\"math\":20}},{\"name\":\"anneal\",\"at\":1600000000000,\"weights\":{\"web\":40,\"code\":35,\"math\":25}}]}}")]
+[assembly: global::Recipe.Runtime.CompiledRecipeAttribute(typeof(global::Recipes.FivePhaseStep), global::Recipes.FivePhaseStep.Name, global::Recipes.FivePhaseStep.Hash, global::Recipes.FivePhaseStep.CanonicalJson)]
 
 namespace Recipes
 {
@@ -27,7 +27,7 @@ namespace Recipes
             public const int Code = 1;
             public const int Math = 2;
         }
-        
+
         public const string Name = "five-phase-step";
         public const string Hash = "fb7219af5a254da5";
         public const string CanonicalJson = "{\"name\":\"five-phase-step\",\"totalTokens\":2000000000000,\"sequenceLength\":4096,\"seed\":7,\"weights\":\"percent\",\"maxEpochs\":4,\"syntheticCap\":0.15,\"sources\":{\"web\":{\"tokens\":2000000000000},\"code\":{\"tokens\":1000000000000},\"math\":{\"tokens\":400000000000}},\"schedule\":{\"interpolation\":\"step\",\"phases\":[{\"name\":\"warmup\",\"at\":0,\"weights\":{\"web\":80,\"code\":15,\"math\":5}},{\"name\":\"broad\",\"at\":400000000000,\"weights\":{\"web\":70,\"code\":20,\"math\":10}},{\"name\":\"code\",\"at\":800000000000,\"weights\":{\"web\":55,\"code\":30,\"math\":15}},{\"name\":\"reasoning\",\"at\":1200000000000,\"weights\":{\"web\":50,\"code\":30,\"math\":20}},{\"name\":\"anneal\",\"at\":1600000000000,\"weights\":{\"web\":40,\"code\":35,\"math\":25}}]}}";
@@ -36,7 +36,7 @@ namespace Recipes
         public const int SequenceLength = 4096;
         public const long Seed = 7L;
         public const long Samples = 488281250L;
-        
+
         private static readonly string[] s_sourceNames = { "web", "code", "math" };
         /// <summary>Source names, in declaration order.</summary>
         public static global::System.ReadOnlySpan<string> SourceNames => s_sourceNames;
@@ -46,7 +46,7 @@ namespace Recipes
         public static global::System.ReadOnlySpan<double> AllocatedTokens => new double[] { 1180000000000d, 520000000000d, 300000000000d };
         /// <summary>Epochs of each source over the run.</summary>
         public static global::System.ReadOnlySpan<double> Epochs => new double[] { 0.59, 0.52, 0.75 };
-        
+
         /// <summary>w(t): the fraction of the mix of each source at token position <paramref name="token"/>.</summary>
         public static void Weights(long token, global::System.Span<double> weights)
         {
@@ -96,7 +96,7 @@ namespace Recipes
                 }
             }
         }
-        
+
         /// <summary>The exact integral of w from 0 to <paramref name="token"/>: tokens each source has contributed by then.</summary>
         public static void CumulativeTokens(long token, global::System.Span<double> perSource)
         {
@@ -151,7 +151,7 @@ namespace Recipes
                 }
             }
         }
-        
+
         /// <summary>The exact integral of one source's weight from 0 to <paramref name="token"/> (same bits as the vector form).</summary>
         public static double CumulativeTokens(long token, int source)
         {
@@ -225,11 +225,11 @@ namespace Recipes
                 }
             }
         }
-        
+
         [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 3 values, one per source.", parameter);
-        
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {

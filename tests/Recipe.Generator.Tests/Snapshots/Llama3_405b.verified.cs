@@ -2,7 +2,7 @@
 #nullable enable
 #pragma warning disable CS1591 // members are documented on IRecipeKernel
 
-[assembly: global::Recipe.Runtime.CompiledRecipeAttribute(typeof(global::Recipes.Llama3_405b), "llama3-405b", "fe8b5710313b27bf", "{\"name\":\"llama3-405b\",\"description\":\"Llama 3 405B: 15.6T tokens with the three-phase curriculum of the Llama 3 report (foundation, code and reasoning, quality), as reconstructed in reference 001 section 5.\",\"totalTokens\":15600000000000,\"sequenceLength\":8192,\"seed\":42,\"weights\":\"percent\",\"maxEpochs\":4,\"syntheticCap\":0.15,\"sources\":{\"web\":{\"tokens\":8000000000000,\"quality\":0.4,\"files\":[\"web/*.bin\"],\"format\":\"megatron\"},\"code\":{\"tokens\":4000000000000,\"quality\":0.7,\"files\":[\"code/*.bin\"],\"format\":\"megatron\"},\"math\":{\"tokens\":1500000000000,\"quality\":0.9,\"synthetic\":true,\"files\":[\"math/*.bin\"],\"format\":\"megatron\",\"description\":\"natural math plus validated synthetic reasoning traces\"},\"books\":{\"tokens\":800000000000,\"quality\":0.85,\"files\":[\"books/*.bin\"],\"format\":\"megatron\",\"license\":\"licensed\"},\"wiki\":{\"tokens\":300000000000,\"quality\":0.95,\"files\":[\"wiki/*.bin\"],\"format\":\"megatron\"},\"multilingual\":{\"tokens\":1500000000000,\"quality\":0.5,\"files\":[\"multilingual/*.bin\"],\"format\":\"megatron\"}},\"schedule\":{\"interpolation\":\"linear\",\"phases\":[{\"name\":\"foundation\",\"at\":0,\"weights\":{\"web\":55,\"code\":20,\"math\":5,\"books\":5,\"wiki\":5,\"multilingual\":10}},{\"name\":\"reasoning\",\"at\":8000000000000,\"weights\":{\"web\":45,\"code\":30,\"math\":10,\"books\":5,\"wiki\":3,\"multilingual\":7}},{\"name\":\"quality\",\"at\":13000000000000,\"weights\":{\"web\":40,\"code\":25,\"math\":15,\"books\":6,\"wiki\":4,\"multilingual\":10}}]}}")]
+[assembly: global::Recipe.Runtime.CompiledRecipeAttribute(typeof(global::Recipes.Llama3_405b), global::Recipes.Llama3_405b.Name, global::Recipes.Llama3_405b.Hash, global::Recipes.Llama3_405b.CanonicalJson)]
 
 namespace Recipes
 {
@@ -35,7 +35,7 @@ namespace Recipes
             public const int Wiki = 4;
             public const int Multilingual = 5;
         }
-        
+
         public const string Name = "llama3-405b";
         public const string Hash = "fe8b5710313b27bf";
         public const string CanonicalJson = "{\"name\":\"llama3-405b\",\"description\":\"Llama 3 405B: 15.6T tokens with the three-phase curriculum of the Llama 3 report (foundation, code and reasoning, quality), as reconstructed in reference 001 section 5.\",\"totalTokens\":15600000000000,\"sequenceLength\":8192,\"seed\":42,\"weights\":\"percent\",\"maxEpochs\":4,\"syntheticCap\":0.15,\"sources\":{\"web\":{\"tokens\":8000000000000,\"quality\":0.4,\"files\":[\"web/*.bin\"],\"format\":\"megatron\"},\"code\":{\"tokens\":4000000000000,\"quality\":0.7,\"files\":[\"code/*.bin\"],\"format\":\"megatron\"},\"math\":{\"tokens\":1500000000000,\"quality\":0.9,\"synthetic\":true,\"files\":[\"math/*.bin\"],\"format\":\"megatron\",\"description\":\"natural math plus validated synthetic reasoning traces\"},\"books\":{\"tokens\":800000000000,\"quality\":0.85,\"files\":[\"books/*.bin\"],\"format\":\"megatron\",\"license\":\"licensed\"},\"wiki\":{\"tokens\":300000000000,\"quality\":0.95,\"files\":[\"wiki/*.bin\"],\"format\":\"megatron\"},\"multilingual\":{\"tokens\":1500000000000,\"quality\":0.5,\"files\":[\"multilingual/*.bin\"],\"format\":\"megatron\"}},\"schedule\":{\"interpolation\":\"linear\",\"phases\":[{\"name\":\"foundation\",\"at\":0,\"weights\":{\"web\":55,\"code\":20,\"math\":5,\"books\":5,\"wiki\":5,\"multilingual\":10}},{\"name\":\"reasoning\",\"at\":8000000000000,\"weights\":{\"web\":45,\"code\":30,\"math\":10,\"books\":5,\"wiki\":3,\"multilingual\":7}},{\"name\":\"quality\",\"at\":13000000000000,\"weights\":{\"web\":40,\"code\":25,\"math\":15,\"books\":6,\"wiki\":4,\"multilingual\":10}}]}}";
@@ -44,7 +44,7 @@ namespace Recipes
         public const int SequenceLength = 8192;
         public const long Seed = 42L;
         public const long Samples = 1904296875L;
-        
+
         private static readonly string[] s_sourceNames = { "web", "code", "math", "books", "wiki", "multilingual" };
         /// <summary>Source names, in declaration order.</summary>
         public static global::System.ReadOnlySpan<string> SourceNames => s_sourceNames;
@@ -54,7 +54,7 @@ namespace Recipes
         public static global::System.ReadOnlySpan<double> AllocatedTokens => new double[] { 7165000000000d, 4025000000000d, 1615000000000d, 831000000000d, 599000000000d, 1365000000000d };
         /// <summary>Epochs of each source over the run.</summary>
         public static global::System.ReadOnlySpan<double> Epochs => new double[] { 0.895625, 1.00625, 1.0766666666666667, 1.03875, 1.9966666666666666, 0.91 };
-        
+
         /// <summary>w(t): the fraction of the mix of each source at token position <paramref name="token"/>.</summary>
         public static void Weights(long token, global::System.Span<double> weights)
         {
@@ -63,12 +63,12 @@ namespace Recipes
             {
                 // foundation: -> reasoning, linear over [0, 8T)
                 double x = token <= 0L ? 0d : token;
-                weights[0] = 0.55 + -1.2500000000000004E-14 * x;
+                weights[0] = 0.55 - 1.2500000000000004E-14 * x;
                 weights[1] = 0.2 + 1.2499999999999997E-14 * x;
                 weights[2] = 0.05 + 6.25E-15 * x;
                 weights[3] = 0.05;
-                weights[4] = 0.05 + -2.5000000000000004E-15 * x;
-                weights[5] = 0.1 + -3.75E-15 * x;
+                weights[4] = 0.05 - 2.5000000000000004E-15 * x;
+                weights[5] = 0.1 - 3.75E-15 * x;
             }
             else
             {
@@ -76,8 +76,8 @@ namespace Recipes
                 {
                     // reasoning: -> quality, linear over [8T, 13T)
                     double x = token - 8000000000000L;
-                    weights[0] = 0.45 + -9.999999999999998E-15 * x;
-                    weights[1] = 0.3 + -9.999999999999998E-15 * x;
+                    weights[0] = 0.45 - 9.999999999999998E-15 * x;
+                    weights[1] = 0.3 - 9.999999999999998E-15 * x;
                     weights[2] = 0.1 + 9.999999999999998E-15 * x;
                     weights[3] = 0.05 + 1.999999999999999E-15 * x;
                     weights[4] = 0.03 + 2.0000000000000005E-15 * x;
@@ -95,7 +95,7 @@ namespace Recipes
                 }
             }
         }
-        
+
         /// <summary>The exact integral of w from 0 to <paramref name="token"/>: tokens each source has contributed by then.</summary>
         public static void CumulativeTokens(long token, global::System.Span<double> perSource)
         {
@@ -104,12 +104,12 @@ namespace Recipes
             {
                 // foundation: -> reasoning, linear over [0, 8T)
                 double x = token <= 0L ? 0d : token;
-                perSource[0] = x * (0.55 + -6.250000000000002E-15 * x);
+                perSource[0] = x * (0.55 - 6.250000000000002E-15 * x);
                 perSource[1] = x * (0.2 + 6.249999999999999E-15 * x);
                 perSource[2] = x * (0.05 + 3.125E-15 * x);
                 perSource[3] = x * 0.05;
-                perSource[4] = x * (0.05 + -1.2500000000000002E-15 * x);
-                perSource[5] = x * (0.1 + -1.875E-15 * x);
+                perSource[4] = x * (0.05 - 1.2500000000000002E-15 * x);
+                perSource[5] = x * (0.1 - 1.875E-15 * x);
             }
             else
             {
@@ -117,8 +117,8 @@ namespace Recipes
                 {
                     // reasoning: -> quality, linear over [8T, 13T)
                     double x = token - 8000000000000L;
-                    perSource[0] = 4000000000000d + x * (0.45 + -4.999999999999999E-15 * x);
-                    perSource[1] = 2000000000000d + x * (0.3 + -4.999999999999999E-15 * x);
+                    perSource[0] = 4000000000000d + x * (0.45 - 4.999999999999999E-15 * x);
+                    perSource[1] = 2000000000000d + x * (0.3 - 4.999999999999999E-15 * x);
                     perSource[2] = 600000000000.0001 + x * (0.1 + 4.999999999999999E-15 * x);
                     perSource[3] = 400000000000d + x * (0.05 + 9.999999999999995E-16 * x);
                     perSource[4] = 320000000000d + x * (0.03 + 1.0000000000000003E-15 * x);
@@ -137,7 +137,7 @@ namespace Recipes
                 }
             }
         }
-        
+
         /// <summary>The exact integral of one source's weight from 0 to <paramref name="token"/> (same bits as the vector form).</summary>
         public static double CumulativeTokens(long token, int source)
         {
@@ -147,12 +147,12 @@ namespace Recipes
                 double x = token <= 0L ? 0d : token;
                 return source switch
                 {
-                    0 => x * (0.55 + -6.250000000000002E-15 * x),
+                    0 => x * (0.55 - 6.250000000000002E-15 * x),
                     1 => x * (0.2 + 6.249999999999999E-15 * x),
                     2 => x * (0.05 + 3.125E-15 * x),
                     3 => x * 0.05,
-                    4 => x * (0.05 + -1.2500000000000002E-15 * x),
-                    5 => x * (0.1 + -1.875E-15 * x),
+                    4 => x * (0.05 - 1.2500000000000002E-15 * x),
+                    5 => x * (0.1 - 1.875E-15 * x),
                     _ => throw new global::System.ArgumentOutOfRangeException(nameof(source)),
                 };
             }
@@ -164,8 +164,8 @@ namespace Recipes
                     double x = token - 8000000000000L;
                     return source switch
                     {
-                        0 => 4000000000000d + x * (0.45 + -4.999999999999999E-15 * x),
-                        1 => 2000000000000d + x * (0.3 + -4.999999999999999E-15 * x),
+                        0 => 4000000000000d + x * (0.45 - 4.999999999999999E-15 * x),
+                        1 => 2000000000000d + x * (0.3 - 4.999999999999999E-15 * x),
                         2 => 600000000000.0001 + x * (0.1 + 4.999999999999999E-15 * x),
                         3 => 400000000000d + x * (0.05 + 9.999999999999995E-16 * x),
                         4 => 320000000000d + x * (0.03 + 1.0000000000000003E-15 * x),
@@ -190,11 +190,11 @@ namespace Recipes
                 }
             }
         }
-        
+
         [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 6 values, one per source.", parameter);
-        
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {

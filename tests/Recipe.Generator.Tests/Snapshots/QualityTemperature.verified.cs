@@ -2,7 +2,7 @@
 #nullable enable
 #pragma warning disable CS1591 // members are documented on IRecipeKernel
 
-[assembly: global::Recipe.Runtime.CompiledRecipeAttribute(typeof(global::Recipes.QualityTemperature), "quality-temperature", "187cc413ca4a29a7", "{\"name\":\"quality-temperature\",\"totalTokens\":1000000000000,\"sequenceLength\":4096,\"seed\":3,\"weights\":\"percent\",\"maxEpochs\":4,\"syntheticCap\":0.15,\"sources\":{\"web\":{\"tokens\":2000000000000,\"quality\":0.4},\"code\":{\"tokens\":1000000000000,\"quality\":0.7},\"math\":{\"tokens\":500000000000,\"quality\":0.9}},\"schedule\":{\"temperature\":{\"start\":1,\"end\":0.3},\"weights\":{\"web\":60,\"code\":25,\"math\":15}}}")]
+[assembly: global::Recipe.Runtime.CompiledRecipeAttribute(typeof(global::Recipes.QualityTemperature), global::Recipes.QualityTemperature.Name, global::Recipes.QualityTemperature.Hash, global::Recipes.QualityTemperature.CanonicalJson)]
 
 namespace Recipes
 {
@@ -27,7 +27,7 @@ namespace Recipes
             public const int Code = 1;
             public const int Math = 2;
         }
-        
+
         public const string Name = "quality-temperature";
         public const string Hash = "187cc413ca4a29a7";
         public const string CanonicalJson = "{\"name\":\"quality-temperature\",\"totalTokens\":1000000000000,\"sequenceLength\":4096,\"seed\":3,\"weights\":\"percent\",\"maxEpochs\":4,\"syntheticCap\":0.15,\"sources\":{\"web\":{\"tokens\":2000000000000,\"quality\":0.4},\"code\":{\"tokens\":1000000000000,\"quality\":0.7},\"math\":{\"tokens\":500000000000,\"quality\":0.9}},\"schedule\":{\"temperature\":{\"start\":1,\"end\":0.3},\"weights\":{\"web\":60,\"code\":25,\"math\":15}}}";
@@ -36,7 +36,7 @@ namespace Recipes
         public const int SequenceLength = 4096;
         public const long Seed = 3L;
         public const long Samples = 244140625L;
-        
+
         private static readonly string[] s_sourceNames = { "web", "code", "math" };
         /// <summary>Source names, in declaration order.</summary>
         public static global::System.ReadOnlySpan<string> SourceNames => s_sourceNames;
@@ -46,14 +46,14 @@ namespace Recipes
         public static global::System.ReadOnlySpan<double> AllocatedTokens => new double[] { 329119447731.19354, 345359799348.98425, 325520752919.8221 };
         /// <summary>Epochs of each source over the run.</summary>
         public static global::System.ReadOnlySpan<double> Epochs => new double[] { 0.16455972386559678, 0.34535979934898425, 0.6510415058396442 };
-        
+
         /// <summary>w(t): the fraction of the mix of each source at token position <paramref name="token"/>.</summary>
         public static void Weights(long token, global::System.Span<double> weights)
         {
             if (weights.Length < 3) ThrowTooShort(nameof(weights));
             WeightsAt(token <= 0L ? 0d : token >= 1000000000000L ? 1000000000000d : token, weights);
         }
-        
+
         // T(t) = start + slope * t; w_i = b_i * exp(d_i / T) / sum, d_i = ln q_i - max ln q.
         private static void WeightsAt(double t, global::System.Span<double> weights)
         {
@@ -66,17 +66,16 @@ namespace Recipes
             weights[1] = w1 / sum;
             weights[2] = w2 / sum;
         }
-        
+
         // The integral has no closed form: 64 panels of an 8-point Gauss-Legendre rule, panel totals precomputed.
         private static global::System.ReadOnlySpan<double> PanelCumulative => new double[] { 0d, 0d, 0d, 6804020571.874515, 4976580899.690474, 3844398528.435014, 13579311969.277168, 9963254309.544302, 7707433721.178533, 20325249862.153408, 14960191620.251442, 11589558517.595154, 27041190234.011745, 19967567717.159546, 15491242048.828712, 33726468589.443497, 24985561015.533012, 19412970395.023495, 40380399124.21735, 30014353489.84508, 23355247385.937576, 47002273856.043945, 35054130696.09003, 27318595447.86603, 53591361714.01639, 40105081785.969055, 31303556500.01456, 60146907584.6417, 45167399511.65271, 35310692903.70559, 66668131312.28666, 50241280219.65237, 39340588468.060974, 73154226651.76967, 55326923832.14064, 43393849516.08969, 79604360170.7397, 60424533813.842636, 47471106015.41766, 86017670099.39474, 65534317122.37326, 51573012778.231995, 92393265125.00754, 70656484139.61642, 55700250735.37603, 98730223128.64735, 75791248581.42511, 59853528289.92752, 105027589861.41557, 80938827382.56221, 64033582756.022194, 111284377557.45273, 86099440553.3944, 68241181889.152855, 117499563480.92885, 91273311004.3883, 72477125514.68282, 123672088404.20187, 96460664333.93236, 76742247261.86574, 129800855014.32509, 101661728574.40915, 81037416411.26573, 135884726245.1107, 106876733890.76263, 85363539864.12662, 141922523532.01993, 112105912225.02876, 89721564242.95126, 147913024987.2586, 117349496879.41441, 94112478133.32693, 153854963492.62347, 122607722029.50137, 98537314477.8751, 159747024707.8783, 127880822158.00111, 102997153134.12056, 165587844992.7585, 133169031398.17146, 107493123609.06998, 171376009241.12512, 138472582774.50287, 112026407984.372, 177110048626.33383, 143791707326.56186, 116598244047.1043, 182788438257.5836, 149126633099.9098, 121209928642.5066, 188409594747.88556, 154477583985.75717, 125862821266.35722, 193971873695.39172, 159844778388.42572, 130558347916.1825, 199473567081.18192, 165228427696.71796, 135298005222.10004, 204912900588.28452, 170628734531.88266, 140083364879.83276, 210288030848.7608, 176045890740.94095, 144916078410.29816, 215597042628.19232, 181480075099.6281, 149797882272.17947, 220837945959.96207, 186931450684.01428, 154730603356.02356, 226008673245.4223, 192400161863.8913, 159716164890.68628, 231107076340.5179, 197886330864.1285, 164756592795.35345, 236130923654.83505, 203390053832.26718, 169854022512.89764, 241077897295.54776, 208911396341.47995, 175010706362.97217, 245945590296.54688, 214450388247.48068, 180229021455.97232, 250731503982.40533, 220007017805.8193, 185511478211.77524, 255433045528.04785, 225581224941.99127, 190860729529.96075, 260047525788.39218, 231172893550.65594, 196279580660.95172, 264572157488.2076, 236781842681.68115, 201770999830.11108, 269004053881.45026, 242407816449.36234, 207338129669.18726, 273340228011.91302, 248050472476.61856, 212984299511.46826, 277577592733.76843, 253709368657.81985, 218713038608.41153, 281712961682.16174, 259383947991.7002, 224528090326.13785, 285743051421.18066, 265073521199.08264, 230433427379.7365, 289664485040.09827, 270777246798.41394, 236433268161.4876, 293473797519.61755, 276494108264.92676, 242532094215.45547, 297167443248.797, 282222887846.24316, 248734668904.95963, 300741806141.213, 287962136548.16455, 255046057310.6222, 304193212876.356, 293710139739.2642, 261471647384.37955, 307517949879.58765, 299464877752.07996, 268017172368.3322, 310712284750.9901, 305223980783.1546, 274688734465.8551, 313772492959.0134, 310984677315.6877, 281492829725.2987, 316694890726.5233, 316743735210.1782, 288436374063.2983, 319475875150.2003, 322497394534.9378, 295526730314.8617, 322111972701.8451, 328241291146.95087, 302771736151.2039, 324599897350.4565, 333970369994.84576, 310179732654.69763, 326936619599.6715, 339678787114.8654, 317759593285.46295, 329119447731.19354, 345359799348.98425, 325520752919.8221 };
         private static global::System.ReadOnlySpan<double> QuadratureNodes => new double[] { -0.9602898564975363, -0.7966664774136267, -0.525532409916329, -0.1834346424956498, 0.1834346424956498, 0.525532409916329, 0.7966664774136267, 0.9602898564975363 };
         private static global::System.ReadOnlySpan<double> QuadratureWeights => new double[] { 0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.362683783378362, 0.362683783378362, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763 };
-        
+
         /// <summary>The integral of w from 0 to <paramref name="token"/>: tokens each source has contributed by then.</summary>
         public static void CumulativeTokens(long token, global::System.Span<double> perSource)
         {
             if (perSource.Length < 3) ThrowTooShort(nameof(perSource));
-            global::System.Span<double> w = stackalloc double[3];
             if (token <= 0L)
             {
                 perSource.Slice(0, 3).Clear();
@@ -85,11 +84,12 @@ namespace Recipes
             if (token >= 1000000000000L)
             {
                 // Past the run the weights hold at their end value.
-                WeightsAt(1000000000000d, w);
+                global::System.Span<double> end = stackalloc double[3];
+                WeightsAt(1000000000000d, end);
                 double beyond = token - 1000000000000L;
-                perSource[0] = 329119447731.19354 + w[0] * beyond;
-                perSource[1] = 345359799348.98425 + w[1] * beyond;
-                perSource[2] = 325520752919.8221 + w[2] * beyond;
+                perSource[0] = 329119447731.19354 + end[0] * beyond;
+                perSource[1] = 345359799348.98425 + end[1] * beyond;
+                perSource[2] = 325520752919.8221 + end[2] * beyond;
                 return;
             }
             double b = token;
@@ -97,6 +97,7 @@ namespace Recipes
             double a = panel * 15625000000d;
             double mid = 0.5 * (a + b);
             double half = 0.5 * (b - a);
+            global::System.Span<double> w = stackalloc double[3];
             global::System.Span<double> acc = stackalloc double[3];
             for (int m = 0; m < 8; m++)
             {
@@ -111,7 +112,7 @@ namespace Recipes
             perSource[1] = panelStart[1] + acc[1] * half;
             perSource[2] = panelStart[2] + acc[2] * half;
         }
-        
+
         /// <summary>The integral of one source's weight from 0 to <paramref name="token"/> (same bits as the vector form).</summary>
         public static double CumulativeTokens(long token, int source)
         {
@@ -120,11 +121,11 @@ namespace Recipes
             CumulativeTokens(token, perSource);
             return perSource[source];
         }
-        
+
         [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 3 values, one per source.", parameter);
-        
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {

@@ -2,7 +2,7 @@
 #nullable enable
 #pragma warning disable CS1591 // members are documented on IRecipeKernel
 
-[assembly: global::Recipe.Runtime.CompiledRecipeAttribute(typeof(global::Recipes.RelativeWeights), "relative-weights", "ed6c147b267c10e4", "{\"name\":\"relative-weights\",\"totalTokens\":500000000000,\"sequenceLength\":2048,\"seed\":0,\"weights\":\"relative\",\"maxEpochs\":4,\"syntheticCap\":0.15,\"sources\":{\"web\":{\"tokens\":1000000000000},\"code\":{\"tokens\":400000000000},\"books\":{\"tokens\":300000000000}},\"schedule\":{\"interpolation\":\"linear\",\"phases\":[{\"name\":\"early\",\"at\":0,\"weights\":{\"web\":3,\"code\":1,\"books\":1}},{\"name\":\"late\",\"at\":300000000000,\"weights\":{\"web\":2,\"code\":2,\"books\":1}}]}}")]
+[assembly: global::Recipe.Runtime.CompiledRecipeAttribute(typeof(global::Recipes.RelativeWeights), global::Recipes.RelativeWeights.Name, global::Recipes.RelativeWeights.Hash, global::Recipes.RelativeWeights.CanonicalJson)]
 
 namespace Recipes
 {
@@ -27,7 +27,7 @@ namespace Recipes
             public const int Code = 1;
             public const int Books = 2;
         }
-        
+
         public const string Name = "relative-weights";
         public const string Hash = "ed6c147b267c10e4";
         public const string CanonicalJson = "{\"name\":\"relative-weights\",\"totalTokens\":500000000000,\"sequenceLength\":2048,\"seed\":0,\"weights\":\"relative\",\"maxEpochs\":4,\"syntheticCap\":0.15,\"sources\":{\"web\":{\"tokens\":1000000000000},\"code\":{\"tokens\":400000000000},\"books\":{\"tokens\":300000000000}},\"schedule\":{\"interpolation\":\"linear\",\"phases\":[{\"name\":\"early\",\"at\":0,\"weights\":{\"web\":3,\"code\":1,\"books\":1}},{\"name\":\"late\",\"at\":300000000000,\"weights\":{\"web\":2,\"code\":2,\"books\":1}}]}}";
@@ -36,7 +36,7 @@ namespace Recipes
         public const int SequenceLength = 2048;
         public const long Seed = 0L;
         public const long Samples = 244140625L;
-        
+
         private static readonly string[] s_sourceNames = { "web", "code", "books" };
         /// <summary>Source names, in declaration order.</summary>
         public static global::System.ReadOnlySpan<string> SourceNames => s_sourceNames;
@@ -46,7 +46,7 @@ namespace Recipes
         public static global::System.ReadOnlySpan<double> AllocatedTokens => new double[] { 230000000000d, 170000000000d, 100000000000d };
         /// <summary>Epochs of each source over the run.</summary>
         public static global::System.ReadOnlySpan<double> Epochs => new double[] { 0.23, 0.425, 0.3333333333333333 };
-        
+
         /// <summary>w(t): the fraction of the mix of each source at token position <paramref name="token"/>.</summary>
         public static void Weights(long token, global::System.Span<double> weights)
         {
@@ -55,7 +55,7 @@ namespace Recipes
             {
                 // early: -> late, linear over [0, 300B)
                 double x = token <= 0L ? 0d : token;
-                weights[0] = 0.6 + -6.666666666666665E-13 * x;
+                weights[0] = 0.6 - 6.666666666666665E-13 * x;
                 weights[1] = 0.2 + 6.666666666666667E-13 * x;
                 weights[2] = 0.2;
             }
@@ -67,7 +67,7 @@ namespace Recipes
                 weights[2] = 0.2;
             }
         }
-        
+
         /// <summary>The exact integral of w from 0 to <paramref name="token"/>: tokens each source has contributed by then.</summary>
         public static void CumulativeTokens(long token, global::System.Span<double> perSource)
         {
@@ -76,7 +76,7 @@ namespace Recipes
             {
                 // early: -> late, linear over [0, 300B)
                 double x = token <= 0L ? 0d : token;
-                perSource[0] = x * (0.6 + -3.3333333333333324E-13 * x);
+                perSource[0] = x * (0.6 - 3.3333333333333324E-13 * x);
                 perSource[1] = x * (0.2 + 3.3333333333333334E-13 * x);
                 perSource[2] = x * 0.2;
             }
@@ -89,7 +89,7 @@ namespace Recipes
                 perSource[2] = 60000000000d + x * 0.2;
             }
         }
-        
+
         /// <summary>The exact integral of one source's weight from 0 to <paramref name="token"/> (same bits as the vector form).</summary>
         public static double CumulativeTokens(long token, int source)
         {
@@ -99,7 +99,7 @@ namespace Recipes
                 double x = token <= 0L ? 0d : token;
                 return source switch
                 {
-                    0 => x * (0.6 + -3.3333333333333324E-13 * x),
+                    0 => x * (0.6 - 3.3333333333333324E-13 * x),
                     1 => x * (0.2 + 3.3333333333333334E-13 * x),
                     2 => x * 0.2,
                     _ => throw new global::System.ArgumentOutOfRangeException(nameof(source)),
@@ -118,11 +118,11 @@ namespace Recipes
                 };
             }
         }
-        
+
         [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 3 values, one per source.", parameter);
-        
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {

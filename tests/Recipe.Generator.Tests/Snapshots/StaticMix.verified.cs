@@ -2,7 +2,7 @@
 #nullable enable
 #pragma warning disable CS1591 // members are documented on IRecipeKernel
 
-[assembly: global::Recipe.Runtime.CompiledRecipeAttribute(typeof(global::Recipes.StaticMix), "static-mix", "7afc7ca0acd560eb", "{\"name\":\"static-mix\",\"totalTokens\":300000000000,\"sequenceLength\":2048,\"seed\":0,\"weights\":\"fraction\",\"maxEpochs\":4,\"syntheticCap\":0.15,\"sources\":{\"web\":{\"tokens\":1000000000000},\"code\":{\"tokens\":200000000000},\"books\":{\"tokens\":50000000000}},\"schedule\":{\"interpolation\":\"step\",\"phases\":[{\"name\":\"all\",\"at\":0,\"weights\":{\"web\":0.7,\"code\":0.2,\"books\":0.1}}]}}")]
+[assembly: global::Recipe.Runtime.CompiledRecipeAttribute(typeof(global::Recipes.StaticMix), global::Recipes.StaticMix.Name, global::Recipes.StaticMix.Hash, global::Recipes.StaticMix.CanonicalJson)]
 
 namespace Recipes
 {
@@ -27,7 +27,7 @@ namespace Recipes
             public const int Code = 1;
             public const int Books = 2;
         }
-        
+
         public const string Name = "static-mix";
         public const string Hash = "7afc7ca0acd560eb";
         public const string CanonicalJson = "{\"name\":\"static-mix\",\"totalTokens\":300000000000,\"sequenceLength\":2048,\"seed\":0,\"weights\":\"fraction\",\"maxEpochs\":4,\"syntheticCap\":0.15,\"sources\":{\"web\":{\"tokens\":1000000000000},\"code\":{\"tokens\":200000000000},\"books\":{\"tokens\":50000000000}},\"schedule\":{\"interpolation\":\"step\",\"phases\":[{\"name\":\"all\",\"at\":0,\"weights\":{\"web\":0.7,\"code\":0.2,\"books\":0.1}}]}}";
@@ -36,7 +36,7 @@ namespace Recipes
         public const int SequenceLength = 2048;
         public const long Seed = 0L;
         public const long Samples = 146484375L;
-        
+
         private static readonly string[] s_sourceNames = { "web", "code", "books" };
         /// <summary>Source names, in declaration order.</summary>
         public static global::System.ReadOnlySpan<string> SourceNames => s_sourceNames;
@@ -46,7 +46,7 @@ namespace Recipes
         public static global::System.ReadOnlySpan<double> AllocatedTokens => new double[] { 210000000000.00003, 60000000000.000015, 30000000000.000008 };
         /// <summary>Epochs of each source over the run.</summary>
         public static global::System.ReadOnlySpan<double> Epochs => new double[] { 0.21000000000000002, 0.3000000000000001, 0.6000000000000002 };
-        
+
         /// <summary>w(t): the fraction of the mix of each source at token position <paramref name="token"/>.</summary>
         public static void Weights(long token, global::System.Span<double> weights)
         {
@@ -56,7 +56,7 @@ namespace Recipes
             weights[1] = 0.20000000000000004;
             weights[2] = 0.10000000000000002;
         }
-        
+
         /// <summary>The exact integral of w from 0 to <paramref name="token"/>: tokens each source has contributed by then.</summary>
         public static void CumulativeTokens(long token, global::System.Span<double> perSource)
         {
@@ -67,7 +67,7 @@ namespace Recipes
             perSource[1] = x * 0.20000000000000004;
             perSource[2] = x * 0.10000000000000002;
         }
-        
+
         /// <summary>The exact integral of one source's weight from 0 to <paramref name="token"/> (same bits as the vector form).</summary>
         public static double CumulativeTokens(long token, int source)
         {
@@ -81,11 +81,11 @@ namespace Recipes
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(source)),
             };
         }
-        
+
         [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 3 values, one per source.", parameter);
-        
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {

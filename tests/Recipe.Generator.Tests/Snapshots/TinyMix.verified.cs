@@ -2,7 +2,7 @@
 #nullable enable
 #pragma warning disable CS1591 // members are documented on IRecipeKernel
 
-[assembly: global::Recipe.Runtime.CompiledRecipeAttribute(typeof(global::Demo.Mixes.TinyMix), "TinyMix", "3ea44b345d71d5ce", "{\"name\":\"TinyMix\",\"totalTokens\":1000000000000,\"sequenceLength\":2048,\"seed\":0,\"weights\":\"percent\",\"maxEpochs\":4,\"syntheticCap\":0.15,\"sources\":{\"web\":{\"tokens\":800000000000,\"quality\":0.4},\"code\":{\"tokens\":300000000000,\"quality\":0.8},\"math\":{\"tokens\":100000000000,\"quality\":0.9}},\"schedule\":{\"interpolation\":\"linear\",\"phases\":[{\"name\":\"warmup\",\"at\":0,\"weights\":{\"web\":70,\"code\":20,\"math\":10}},{\"name\":\"main\",\"at\":100000000000,\"weights\":{\"web\":60,\"code\":30,\"math\":10}},{\"name\":\"anneal\",\"at\":900000000000,\"weights\":{\"web\":40,\"code\":40,\"math\":20}}]}}")]
+[assembly: global::Recipe.Runtime.CompiledRecipeAttribute(typeof(global::Demo.Mixes.TinyMix), global::Demo.Mixes.TinyMix.Name, global::Demo.Mixes.TinyMix.Hash, global::Demo.Mixes.TinyMix.CanonicalJson)]
 
 namespace Demo.Mixes
 {
@@ -23,7 +23,7 @@ namespace Demo.Mixes
         public static partial global::Recipe.Runtime.SourceId Web => new global::Recipe.Runtime.SourceId(0);
         public static partial global::Recipe.Runtime.SourceId Code => new global::Recipe.Runtime.SourceId(1);
         public static partial global::Recipe.Runtime.SourceId Math => new global::Recipe.Runtime.SourceId(2);
-        
+
         public const string Name = "TinyMix";
         public const string Hash = "3ea44b345d71d5ce";
         public const string CanonicalJson = "{\"name\":\"TinyMix\",\"totalTokens\":1000000000000,\"sequenceLength\":2048,\"seed\":0,\"weights\":\"percent\",\"maxEpochs\":4,\"syntheticCap\":0.15,\"sources\":{\"web\":{\"tokens\":800000000000,\"quality\":0.4},\"code\":{\"tokens\":300000000000,\"quality\":0.8},\"math\":{\"tokens\":100000000000,\"quality\":0.9}},\"schedule\":{\"interpolation\":\"linear\",\"phases\":[{\"name\":\"warmup\",\"at\":0,\"weights\":{\"web\":70,\"code\":20,\"math\":10}},{\"name\":\"main\",\"at\":100000000000,\"weights\":{\"web\":60,\"code\":30,\"math\":10}},{\"name\":\"anneal\",\"at\":900000000000,\"weights\":{\"web\":40,\"code\":40,\"math\":20}}]}}";
@@ -32,7 +32,7 @@ namespace Demo.Mixes
         public const int SequenceLength = 2048;
         public const long Seed = 0L;
         public const long Samples = 488281250L;
-        
+
         private static readonly string[] s_sourceNames = { "web", "code", "math" };
         /// <summary>Source names, in declaration order.</summary>
         public static global::System.ReadOnlySpan<string> SourceNames => s_sourceNames;
@@ -42,7 +42,7 @@ namespace Demo.Mixes
         public static global::System.ReadOnlySpan<double> AllocatedTokens => new double[] { 505000000000d, 345000000000d, 150000000000d };
         /// <summary>Epochs of each source over the run.</summary>
         public static global::System.ReadOnlySpan<double> Epochs => new double[] { 0.63125, 1.15, 1.5 };
-        
+
         /// <summary>w(t): the fraction of the mix of each source at token position <paramref name="token"/>.</summary>
         public static void Weights(long token, global::System.Span<double> weights)
         {
@@ -51,7 +51,7 @@ namespace Demo.Mixes
             {
                 // warmup: -> main, linear over [0, 100B)
                 double x = token <= 0L ? 0d : token;
-                weights[0] = 0.7 + -9.999999999999998E-13 * x;
+                weights[0] = 0.7 - 9.999999999999998E-13 * x;
                 weights[1] = 0.2 + 9.999999999999998E-13 * x;
                 weights[2] = 0.1;
             }
@@ -61,7 +61,7 @@ namespace Demo.Mixes
                 {
                     // main: -> anneal, linear over [100B, 900B)
                     double x = token - 100000000000L;
-                    weights[0] = 0.6 + -2.4999999999999994E-13 * x;
+                    weights[0] = 0.6 - 2.4999999999999994E-13 * x;
                     weights[1] = 0.3 + 1.2500000000000005E-13 * x;
                     weights[2] = 0.1 + 1.25E-13 * x;
                 }
@@ -74,7 +74,7 @@ namespace Demo.Mixes
                 }
             }
         }
-        
+
         /// <summary>The exact integral of w from 0 to <paramref name="token"/>: tokens each source has contributed by then.</summary>
         public static void CumulativeTokens(long token, global::System.Span<double> perSource)
         {
@@ -83,7 +83,7 @@ namespace Demo.Mixes
             {
                 // warmup: -> main, linear over [0, 100B)
                 double x = token <= 0L ? 0d : token;
-                perSource[0] = x * (0.7 + -4.999999999999999E-13 * x);
+                perSource[0] = x * (0.7 - 4.999999999999999E-13 * x);
                 perSource[1] = x * (0.2 + 4.999999999999999E-13 * x);
                 perSource[2] = x * 0.1;
             }
@@ -93,7 +93,7 @@ namespace Demo.Mixes
                 {
                     // main: -> anneal, linear over [100B, 900B)
                     double x = token - 100000000000L;
-                    perSource[0] = 64999999999.99999 + x * (0.6 + -1.2499999999999997E-13 * x);
+                    perSource[0] = 64999999999.99999 + x * (0.6 - 1.2499999999999997E-13 * x);
                     perSource[1] = 25000000000d + x * (0.3 + 6.250000000000002E-14 * x);
                     perSource[2] = 10000000000d + x * (0.1 + 6.25E-14 * x);
                 }
@@ -107,7 +107,7 @@ namespace Demo.Mixes
                 }
             }
         }
-        
+
         /// <summary>The exact integral of one source's weight from 0 to <paramref name="token"/> (same bits as the vector form).</summary>
         public static double CumulativeTokens(long token, int source)
         {
@@ -117,7 +117,7 @@ namespace Demo.Mixes
                 double x = token <= 0L ? 0d : token;
                 return source switch
                 {
-                    0 => x * (0.7 + -4.999999999999999E-13 * x),
+                    0 => x * (0.7 - 4.999999999999999E-13 * x),
                     1 => x * (0.2 + 4.999999999999999E-13 * x),
                     2 => x * 0.1,
                     _ => throw new global::System.ArgumentOutOfRangeException(nameof(source)),
@@ -131,7 +131,7 @@ namespace Demo.Mixes
                     double x = token - 100000000000L;
                     return source switch
                     {
-                        0 => 64999999999.99999 + x * (0.6 + -1.2499999999999997E-13 * x),
+                        0 => 64999999999.99999 + x * (0.6 - 1.2499999999999997E-13 * x),
                         1 => 25000000000d + x * (0.3 + 6.250000000000002E-14 * x),
                         2 => 10000000000d + x * (0.1 + 6.25E-14 * x),
                         _ => throw new global::System.ArgumentOutOfRangeException(nameof(source)),
@@ -151,11 +151,11 @@ namespace Demo.Mixes
                 }
             }
         }
-        
+
         [global::System.Diagnostics.CodeAnalysis.DoesNotReturn]
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 3 values, one per source.", parameter);
-        
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {
