@@ -332,7 +332,7 @@ public sealed class TemperatureCoefficients
         if (token >= TotalTokens)
         {
             // Past the run the weights hold at their end value.
-            var end = new double[k];
+            var end = Scratch(ref s_end, k);
             WeightsAt(TotalTokens, end);
             double beyond = token - TotalTokens;
             for (int i = 0; i < k; i++) perSource[i] = PanelCumulative[last * k + i] + end[i] * beyond;
@@ -350,7 +350,7 @@ public sealed class TemperatureCoefficients
         int panels = WeightSchedule.TemperaturePanels;
         if (tokens > PanelCumulative[panels * k + source])
         {
-            var end = new double[k];
+            var end = Scratch(ref s_end, k);
             WeightsAt(TotalTokens, end);
             return end[source] > 0 ? TotalTokens + (tokens - PanelCumulative[panels * k + source]) / end[source] : double.PositiveInfinity;
         }
@@ -358,8 +358,8 @@ public sealed class TemperatureCoefficients
         while (panel + 1 < panels && PanelCumulative[(panel + 1) * k + source] < tokens) panel++;
         double lo = panel * PanelWidth, hi = lo + PanelWidth;
         double x = lo + (hi - lo) * 0.5;
-        var cumulative = new double[k];
-        var weights = new double[k];
+        var cumulative = Scratch(ref s_position, k);
+        var weights = Scratch(ref s_positionWeights, k);
         for (int iteration = 0; iteration < 60; iteration++)
         {
             Integrate(panel * PanelWidth, x, cumulative);
@@ -375,13 +375,24 @@ public sealed class TemperatureCoefficients
         return x;
     }
 
+    // Scratch for the quadrature, per thread: the sampler evaluates the integral per sample and must not allocate.
+    [ThreadStatic]
+    private static double[]? s_acc, s_w, s_end, s_position, s_positionWeights;
+
+    private static double[] Scratch(ref double[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length != length) buffer = new double[length];
+        return buffer;
+    }
+
     private void Integrate(double a, double b, double[] result)
     {
         int k = result.Length;
         double mid = 0.5 * (a + b);
         double half = 0.5 * (b - a);
-        var acc = new double[k];
-        var w = new double[k];
+        var acc = Scratch(ref s_acc, k);
+        Array.Clear(acc, 0, k);
+        var w = Scratch(ref s_w, k);
         for (int m = 0; m < WeightSchedule.QuadratureNodes.Length; m++)
         {
             WeightsAt(mid + half * WeightSchedule.QuadratureNodes[m], w);

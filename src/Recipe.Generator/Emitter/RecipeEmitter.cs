@@ -108,15 +108,11 @@ internal static class RecipeEmitter
         writer.WriteLine($"public const long Seed = {Long(recipe.Seed)};");
         writer.WriteLine($"public const long Samples = {Long(recipe.Samples)};");
         writer.WriteLineNoTabs(string.Empty);
-        writer.WriteLine("private static readonly string[] s_sourceNames = { " + string.Join(", ", recipe.Sources.Select(s => Str(s.Name))) + " };");
-        writer.WriteLine("/// <summary>Source names, in declaration order.</summary>");
-        writer.WriteLine("public static global::System.ReadOnlySpan<string> SourceNames => s_sourceNames;");
-        writer.WriteLine("/// <summary>Tokens each source holds.</summary>");
-        writer.WriteLine("public static global::System.ReadOnlySpan<long> DeclaredTokens => new long[] { " + string.Join(", ", recipe.Sources.Select(s => Long(s.Tokens))) + " };");
-        writer.WriteLine("/// <summary>Tokens the run draws from each source (the integral of its weight over the run).</summary>");
-        writer.WriteLine("public static global::System.ReadOnlySpan<double> AllocatedTokens => new double[] { " + string.Join(", ", plan.Sources.Select(s => Num(s.AllocatedTokens))) + " };");
-        writer.WriteLine("/// <summary>Epochs of each source over the run.</summary>");
-        writer.WriteLine("public static global::System.ReadOnlySpan<double> Epochs => new double[] { " + string.Join(", ", plan.Sources.Select(s => Num(s.Epochs))) + " };");
+        // Static arrays exposed as spans: a `=> new T[] {...}` span property is only free in optimised builds.
+        WriteTable(writer, "Source names, in declaration order.", "string", "SourceNames", recipe.Sources.Select(s => Str(s.Name)), isPublic: true);
+        WriteTable(writer, "Tokens each source holds.", "long", "DeclaredTokens", recipe.Sources.Select(s => Long(s.Tokens)), isPublic: true);
+        WriteTable(writer, "Tokens the run draws from each source (the integral of its weight over the run).", "double", "AllocatedTokens", plan.Sources.Select(s => Num(s.AllocatedTokens)), isPublic: true);
+        WriteTable(writer, "Epochs of each source over the run.", "double", "Epochs", plan.Sources.Select(s => Num(s.Epochs)), isPublic: true);
         writer.WriteLineNoTabs(string.Empty);
 
         if (schedule.Temperature is { } temperature)
@@ -259,9 +255,9 @@ internal static class RecipeEmitter
         writer.WriteLineNoTabs(string.Empty);
 
         writer.WriteLine($"// The integral has no closed form: {panels} panels of an 8-point Gauss-Legendre rule, panel totals precomputed.");
-        writer.WriteLine($"private static global::System.ReadOnlySpan<double> PanelCumulative => new double[] {{ {string.Join(", ", t.PanelCumulative.Select(Num))} }};");
-        writer.WriteLine($"private static global::System.ReadOnlySpan<double> QuadratureNodes => new double[] {{ {string.Join(", ", WeightSchedule.QuadratureNodes.Select(Num))} }};");
-        writer.WriteLine($"private static global::System.ReadOnlySpan<double> QuadratureWeights => new double[] {{ {string.Join(", ", WeightSchedule.QuadratureWeights.Select(Num))} }};");
+        WriteTable(writer, null, "double", "PanelCumulative", t.PanelCumulative.Select(Num), isPublic: false);
+        WriteTable(writer, null, "double", "QuadratureNodes", WeightSchedule.QuadratureNodes.Select(Num), isPublic: false);
+        WriteTable(writer, null, "double", "QuadratureWeights", WeightSchedule.QuadratureWeights.Select(Num), isPublic: false);
         writer.WriteLineNoTabs(string.Empty);
         writer.WriteLine("/// <summary>The integral of w from 0 to <paramref name=\"token\"/>: tokens each source has contributed by then.</summary>");
         writer.WriteLine("public static void CumulativeTokens(long token, global::System.Span<double> perSource)");
@@ -314,6 +310,14 @@ internal static class RecipeEmitter
         writer.WriteLine("return perSource[source];");
         writer.Indent--;
         writer.WriteLine("}");
+    }
+
+    private static void WriteTable(IndentedTextWriter writer, string? summary, string type, string name, System.Collections.Generic.IEnumerable<string> values, bool isPublic)
+    {
+        string field = "s_" + char.ToLowerInvariant(name[0]) + name.Substring(1);
+        writer.WriteLine($"private static readonly {type}[] {field} = {{ {string.Join(", ", values)} }};");
+        if (summary is not null) writer.WriteLine($"/// <summary>{summary}</summary>");
+        writer.WriteLine($"{(isPublic ? "public" : "private")} static global::System.ReadOnlySpan<{type}> {name} => {field};");
     }
 
     private static void WriteKernel(IndentedTextWriter writer, string fullName)

@@ -132,7 +132,7 @@ public sealed class Sampler<TIntegral>
 
     private void CheckRange(long first, int count)
     {
-        if (first < 0 || first + count > Samples)
+        if (first < 0 || count < 0 || first > Samples - count)
         {
             throw new ArgumentOutOfRangeException(nameof(first), first, $"Samples [{first}, {first + count}) are outside the run of {Samples} samples.");
         }

@@ -124,7 +124,7 @@ public sealed class SamplerIndex
             byte[] magic = reader.ReadBytes(Magic.Length);
             if (!magic.AsSpan().SequenceEqual(Magic)) throw new InvalidDataException($"{path}: not a sampler index (bad magic at offset 0).");
             string hash = reader.ReadString();
-            if (hash != expectedHash) throw new InvalidDataException($"{path}: index of recipe {hash}, not of {expectedHash}; rebuild it.");
+            if (hash != expectedHash) throw new InvalidDataException($"{path}: index of recipe {hash} (hash at offset {Magic.Length}), not of {expectedHash}; rebuild it.");
             int sources = reader.ReadInt32();
             int interval = reader.ReadInt32();
             long samples = reader.ReadInt64();

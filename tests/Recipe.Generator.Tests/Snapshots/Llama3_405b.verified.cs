@@ -48,12 +48,15 @@ namespace Recipes
         private static readonly string[] s_sourceNames = { "web", "code", "math", "books", "wiki", "multilingual" };
         /// <summary>Source names, in declaration order.</summary>
         public static global::System.ReadOnlySpan<string> SourceNames => s_sourceNames;
+        private static readonly long[] s_declaredTokens = { 8000000000000L, 4000000000000L, 1500000000000L, 800000000000L, 300000000000L, 1500000000000L };
         /// <summary>Tokens each source holds.</summary>
-        public static global::System.ReadOnlySpan<long> DeclaredTokens => new long[] { 8000000000000L, 4000000000000L, 1500000000000L, 800000000000L, 300000000000L, 1500000000000L };
+        public static global::System.ReadOnlySpan<long> DeclaredTokens => s_declaredTokens;
+        private static readonly double[] s_allocatedTokens = { 7165000000000d, 4025000000000d, 1615000000000d, 831000000000d, 599000000000d, 1365000000000d };
         /// <summary>Tokens the run draws from each source (the integral of its weight over the run).</summary>
-        public static global::System.ReadOnlySpan<double> AllocatedTokens => new double[] { 7165000000000d, 4025000000000d, 1615000000000d, 831000000000d, 599000000000d, 1365000000000d };
+        public static global::System.ReadOnlySpan<double> AllocatedTokens => s_allocatedTokens;
+        private static readonly double[] s_epochs = { 0.895625, 1.00625, 1.0766666666666667, 1.03875, 1.9966666666666666, 0.91 };
         /// <summary>Epochs of each source over the run.</summary>
-        public static global::System.ReadOnlySpan<double> Epochs => new double[] { 0.895625, 1.00625, 1.0766666666666667, 1.03875, 1.9966666666666666, 0.91 };
+        public static global::System.ReadOnlySpan<double> Epochs => s_epochs;
 
         /// <summary>w(t): the fraction of the mix of each source at token position <paramref name="token"/>.</summary>
         public static void Weights(long token, global::System.Span<double> weights)

@@ -40,12 +40,15 @@ namespace Recipes
         private static readonly string[] s_sourceNames = { "web", "code", "books" };
         /// <summary>Source names, in declaration order.</summary>
         public static global::System.ReadOnlySpan<string> SourceNames => s_sourceNames;
+        private static readonly long[] s_declaredTokens = { 1000000000000L, 400000000000L, 300000000000L };
         /// <summary>Tokens each source holds.</summary>
-        public static global::System.ReadOnlySpan<long> DeclaredTokens => new long[] { 1000000000000L, 400000000000L, 300000000000L };
+        public static global::System.ReadOnlySpan<long> DeclaredTokens => s_declaredTokens;
+        private static readonly double[] s_allocatedTokens = { 230000000000d, 170000000000d, 100000000000d };
         /// <summary>Tokens the run draws from each source (the integral of its weight over the run).</summary>
-        public static global::System.ReadOnlySpan<double> AllocatedTokens => new double[] { 230000000000d, 170000000000d, 100000000000d };
+        public static global::System.ReadOnlySpan<double> AllocatedTokens => s_allocatedTokens;
+        private static readonly double[] s_epochs = { 0.23, 0.425, 0.3333333333333333 };
         /// <summary>Epochs of each source over the run.</summary>
-        public static global::System.ReadOnlySpan<double> Epochs => new double[] { 0.23, 0.425, 0.3333333333333333 };
+        public static global::System.ReadOnlySpan<double> Epochs => s_epochs;
 
         /// <summary>w(t): the fraction of the mix of each source at token position <paramref name="token"/>.</summary>
         public static void Weights(long token, global::System.Span<double> weights)

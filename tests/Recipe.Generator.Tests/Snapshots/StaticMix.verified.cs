@@ -40,12 +40,15 @@ namespace Recipes
         private static readonly string[] s_sourceNames = { "web", "code", "books" };
         /// <summary>Source names, in declaration order.</summary>
         public static global::System.ReadOnlySpan<string> SourceNames => s_sourceNames;
+        private static readonly long[] s_declaredTokens = { 1000000000000L, 200000000000L, 50000000000L };
         /// <summary>Tokens each source holds.</summary>
-        public static global::System.ReadOnlySpan<long> DeclaredTokens => new long[] { 1000000000000L, 200000000000L, 50000000000L };
+        public static global::System.ReadOnlySpan<long> DeclaredTokens => s_declaredTokens;
+        private static readonly double[] s_allocatedTokens = { 210000000000.00003, 60000000000.000015, 30000000000.000008 };
         /// <summary>Tokens the run draws from each source (the integral of its weight over the run).</summary>
-        public static global::System.ReadOnlySpan<double> AllocatedTokens => new double[] { 210000000000.00003, 60000000000.000015, 30000000000.000008 };
+        public static global::System.ReadOnlySpan<double> AllocatedTokens => s_allocatedTokens;
+        private static readonly double[] s_epochs = { 0.21000000000000002, 0.3000000000000001, 0.6000000000000002 };
         /// <summary>Epochs of each source over the run.</summary>
-        public static global::System.ReadOnlySpan<double> Epochs => new double[] { 0.21000000000000002, 0.3000000000000001, 0.6000000000000002 };
+        public static global::System.ReadOnlySpan<double> Epochs => s_epochs;
 
         /// <summary>w(t): the fraction of the mix of each source at token position <paramref name="token"/>.</summary>
         public static void Weights(long token, global::System.Span<double> weights)

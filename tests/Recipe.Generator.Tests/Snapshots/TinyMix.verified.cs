@@ -36,12 +36,15 @@ namespace Demo.Mixes
         private static readonly string[] s_sourceNames = { "web", "code", "math" };
         /// <summary>Source names, in declaration order.</summary>
         public static global::System.ReadOnlySpan<string> SourceNames => s_sourceNames;
+        private static readonly long[] s_declaredTokens = { 800000000000L, 300000000000L, 100000000000L };
         /// <summary>Tokens each source holds.</summary>
-        public static global::System.ReadOnlySpan<long> DeclaredTokens => new long[] { 800000000000L, 300000000000L, 100000000000L };
+        public static global::System.ReadOnlySpan<long> DeclaredTokens => s_declaredTokens;
+        private static readonly double[] s_allocatedTokens = { 505000000000d, 345000000000d, 150000000000d };
         /// <summary>Tokens the run draws from each source (the integral of its weight over the run).</summary>
-        public static global::System.ReadOnlySpan<double> AllocatedTokens => new double[] { 505000000000d, 345000000000d, 150000000000d };
+        public static global::System.ReadOnlySpan<double> AllocatedTokens => s_allocatedTokens;
+        private static readonly double[] s_epochs = { 0.63125, 1.15, 1.5 };
         /// <summary>Epochs of each source over the run.</summary>
-        public static global::System.ReadOnlySpan<double> Epochs => new double[] { 0.63125, 1.15, 1.5 };
+        public static global::System.ReadOnlySpan<double> Epochs => s_epochs;
 
         /// <summary>w(t): the fraction of the mix of each source at token position <paramref name="token"/>.</summary>
         public static void Weights(long token, global::System.Span<double> weights)
