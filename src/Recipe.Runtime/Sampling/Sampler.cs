@@ -19,6 +19,7 @@ public sealed class Sampler<TIntegral>
     private readonly long[] _cachedEpoch;
     private readonly SequencePermutation[] _cachedPermutation;
     private DeadlineScheduler<TIntegral> _cursor;
+    private DeadlineScheduler<TIntegral> _seeker;
 
     public Sampler(WeightSchedule schedule, TIntegral integral, SamplerIndex index, ReadOnlySpan<long> sequencesPerSource = default)
     {
@@ -41,6 +42,7 @@ public sealed class Sampler<TIntegral>
         for (int i = 0; i < k; i++) _cachedPermutation[i] = Permutation(i, 0);
         _cursor = new DeadlineScheduler<TIntegral>(schedule, integral);
         _cursor.Reset(0, _scratchCounts);
+        _seeker = new DeadlineScheduler<TIntegral>(schedule, integral);
     }
 
     public Recipe.Model.Recipe Recipe { get; }
@@ -61,9 +63,8 @@ public sealed class Sampler<TIntegral>
     public SampleRef Locate(long sample)
     {
         CheckRange(sample, 1);
-        var scheduler = new DeadlineScheduler<TIntegral>(Schedule, _integral);
-        Seek(ref scheduler, sample);
-        int source = scheduler.Next(out long ordinal);
+        Seek(ref _seeker, sample);
+        int source = _seeker.Next(out long ordinal);
         return Resolve(source, ordinal);
     }
 
