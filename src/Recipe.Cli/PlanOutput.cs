@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -10,13 +12,22 @@ namespace Recipe.Cli;
 /// <summary>The plan of a recipe as a table, JSON (DESIGN section 8 shape) or Markdown.</summary>
 internal static class PlanOutput
 {
-    public static string Table(RecipePlan plan)
+    /// <summary>Terminal width the table is fitted to.</summary>
+    public const int Width = 80;
+
+    /// <summary>
+    /// The plan as text within <paramref name="width"/> columns: <see cref="PlanTable.Lines"/> (the generated code's
+    /// header comment) when it fits, else <see cref="CompactLines"/>; then the tokens of each phase.
+    /// </summary>
+    public static string Table(RecipePlan plan, int width = Width)
     {
         var text = new StringBuilder();
-        foreach (string line in PlanTable.Lines(plan)) text.AppendLine(line);
+        var lines = PlanTable.Lines(plan);
+        if (lines.Any(l => l.Length > width)) lines = CompactLines(plan, width);
+        foreach (string line in lines) text.AppendLine(line);
         text.AppendLine();
         text.AppendLine("tokens per phase:");
-        var rows = new System.Collections.Generic.List<string[]>
+        var rows = new List<string[]>
         {
             new[] { "phase", "start", "end" }.Concat(plan.Recipe.Sources.Select(s => s.Name)).ToArray(),
         };
@@ -25,9 +36,164 @@ internal static class PlanOutput
             rows.Add(new[] { phase.Name, Quantity.Format(phase.Start), Quantity.Format(phase.End) }
                 .Concat(phase.Tokens.Select(t => Quantity.Format(t))).ToArray());
         }
-        foreach (string line in PlanTable.Align(rows, column => column > 0)) text.AppendLine(line);
+        foreach (string line in Fit(rows, keyColumns: 1, width, column => column > 0)) text.AppendLine(line);
         return text.ToString();
     }
+
+    /// <summary>
+    /// <see cref="PlanTable.Lines"/> made to fit <paramref name="width"/>, one step at a time until it does: the title
+    /// split in two; the quality column dropped; phase headers without their start (the phase table below gives it);
+    /// phases numbered with a legend; and last, the weights moved to a table of their own, phases as rows, wrapped
+    /// into column blocks.
+    /// </summary>
+    public static IReadOnlyList<string> CompactLines(RecipePlan plan, int width = Width)
+    {
+        var recipe = plan.Recipe;
+        var schedule = recipe.Schedule;
+        var lines = new List<string>();
+        string shape = schedule.Temperature is { } temperature
+            ? $"quality temperature {Num(temperature.Start)} -> {Num(temperature.End)}"
+            : schedule.Phases.Count == 1 ? "static mix" : $"{schedule.Interpolation.ToString().ToLowerInvariant()} interpolation";
+        string run = $"{recipe.Name}: {Quantity.Format(recipe.TotalTokens)} tokens = {recipe.Samples.ToString("N0", CultureInfo.InvariantCulture)} samples of {recipe.SequenceLength}";
+        string rest = $"seed {recipe.Seed}, {shape}";
+        if (run.Length + 2 + rest.Length <= width) lines.Add(run + ", " + rest);
+        else lines.AddRange(new[] { run, rest });
+        lines.Add("");
+
+        var normalized = schedule.Phases.Select(WeightSchedule.Normalize).ToArray();
+        string[] SourceCells(int i) => new[] { recipe.Sources[i].Name + (recipe.Sources[i].Synthetic ? "*" : ""), Quantity.Format(recipe.Sources[i].Tokens) };
+        string[] PlanCells(int i) => new[]
+        {
+            Quantity.Format(plan.Sources[i].AllocatedTokens),
+            Pct(plan.Sources[i].Share),
+            plan.Sources[i].Epochs.ToString("0.00", CultureInfo.InvariantCulture) + (plan.Sources[i].OverRepeated ? "!" : ""),
+        };
+        string[] planHeader = { "allocated", "share", "epochs" };
+        string Quality(int i) => recipe.Sources[i].Quality is { } q ? Num(q) : "-";
+        List<string[]> WithPhases(Func<int, string> phaseHeader, bool quality)
+        {
+            var rows = new List<string[]>
+            {
+                new[] { "source", "tokens" }.Concat(quality ? new[] { "quality" } : Array.Empty<string>())
+                    .Concat(schedule.Phases.Select((_, p) => phaseHeader(p))).Concat(planHeader).ToArray(),
+            };
+            for (int i = 0; i < recipe.Sources.Count; i++)
+            {
+                rows.Add(SourceCells(i).Concat(quality ? new[] { Quality(i) } : Array.Empty<string>())
+                    .Concat(normalized.Select(w => Pct(w[i]))).Concat(PlanCells(i)).ToArray());
+            }
+            return rows;
+        }
+        bool temperatureSchedule = schedule.Temperature is not null;
+        string Full(int p) => temperatureSchedule ? "base" : $"{schedule.Phases[p].Name}@{Quantity.Format(schedule.Phases[p].At)}";
+        string Short(int p) => temperatureSchedule ? "base" : schedule.Phases[p].Name;
+        string Numbered(int p) => temperatureSchedule ? "base" : $"#{p + 1}";
+        var attempts = new List<(List<string[]> Rows, IReadOnlyList<string> Legend)>
+        {
+            (WithPhases(Full, quality: true), Array.Empty<string>()),
+            (WithPhases(Full, quality: false), Array.Empty<string>()),
+            (WithPhases(Short, quality: false), Array.Empty<string>()),
+            (WithPhases(Numbered, quality: false), temperatureSchedule ? Array.Empty<string>() : Legend(schedule, width)),
+        };
+        foreach (var (rows, legend) in attempts)
+        {
+            var aligned = PlanTable.Align(rows, column => column > 0).ToList();
+            if (aligned.All(l => l.Length <= width))
+            {
+                lines.AddRange(aligned);
+                if (legend.Count > 0) lines.AddRange(legend);
+                return Footnotes(plan, lines);
+            }
+        }
+
+        // Too many phases for one row: the plan per source, then the weights with phases as rows.
+        var summary = new List<string[]> { new[] { "source", "tokens", "quality" }.Concat(planHeader).ToArray() };
+        for (int i = 0; i < recipe.Sources.Count; i++)
+        {
+            summary.Add(SourceCells(i).Append(Quality(i)).Concat(PlanCells(i)).ToArray());
+        }
+        lines.AddRange(Fit(summary, keyColumns: 1, width, column => column > 0));
+        lines.Add("");
+        lines.Add(temperatureSchedule ? "base weights:" : "weights per phase:");
+        var weights = new List<string[]> { new[] { "phase", "at" }.Concat(recipe.Sources.Select(s => s.Name)).ToArray() };
+        for (int p = 0; p < schedule.Phases.Count; p++)
+        {
+            weights.Add(new[] { schedule.Phases[p].Name, Quantity.Format(schedule.Phases[p].At) }.Concat(normalized[p].Select(Pct)).ToArray());
+        }
+        lines.AddRange(Fit(weights, keyColumns: 1, width, column => column > 0));
+        return Footnotes(plan, lines);
+    }
+
+    private static IReadOnlyList<string> Legend(Schedule schedule, int width)
+    {
+        var legend = new List<string>();
+        var line = new StringBuilder("phases:");
+        for (int p = 0; p < schedule.Phases.Count; p++)
+        {
+            string item = $" #{p + 1} {schedule.Phases[p].Name}@{Quantity.Format(schedule.Phases[p].At)}";
+            if (line.Length + item.Length > width && line.Length > 0)
+            {
+                legend.Add(line.ToString());
+                line.Clear().Append("       ");
+            }
+            line.Append(item);
+        }
+        legend.Add(line.ToString());
+        return legend;
+    }
+
+    private static IReadOnlyList<string> Footnotes(RecipePlan plan, List<string> lines)
+    {
+        var recipe = plan.Recipe;
+        bool synthetic = recipe.Sources.Any(s => s.Synthetic), overRepeated = plan.Sources.Any(s => s.OverRepeated);
+        if (synthetic || overRepeated) lines.Add("");
+        if (synthetic) lines.Add($"* synthetic: {Pct(plan.SyntheticShare)} of all tokens (cap {Pct(recipe.SyntheticCap)})");
+        if (overRepeated) lines.Add("! repeated beyond its max epochs (RCP002)");
+        return lines;
+    }
+
+    /// <summary>
+    /// Aligns <paramref name="rows"/> (the first is the header) and, when the table is wider than
+    /// <paramref name="width"/>, wraps its columns into blocks that each repeat the first
+    /// <paramref name="keyColumns"/> columns, separated by blank lines. A single column wider than the
+    /// width is left as it is.
+    /// </summary>
+    public static IReadOnlyList<string> Fit(IReadOnlyList<string[]> rows, int keyColumns, int width, Func<int, bool> rightAligned)
+    {
+        var whole = PlanTable.Align(rows, rightAligned).ToList();
+        if (whole.All(l => l.Length <= width)) return whole;
+        int columns = rows.Max(r => r.Length);
+        int[] widths = Enumerable.Range(0, columns).Select(c => rows.Max(r => c < r.Length ? r[c].Length : 0)).ToArray();
+        int keyWidth = Enumerable.Range(0, keyColumns).Sum(c => widths[c] + 2);
+        var blocks = new List<List<int>>();
+        var current = new List<int>();
+        int used = keyWidth;
+        for (int c = keyColumns; c < columns; c++)
+        {
+            if (current.Count > 0 && used + widths[c] > width)
+            {
+                blocks.Add(current);
+                current = new List<int>();
+                used = keyWidth;
+            }
+            current.Add(c);
+            used += widths[c] + 2;
+        }
+        if (current.Count > 0) blocks.Add(current);
+        var lines = new List<string>();
+        foreach (var block in blocks)
+        {
+            if (lines.Count > 0) lines.Add("");
+            var selected = Enumerable.Range(0, keyColumns).Concat(block).ToArray();
+            var blockRows = rows.Select(r => selected.Select(c => c < r.Length ? r[c] : "").ToArray()).ToList();
+            lines.AddRange(PlanTable.Align(blockRows, column => rightAligned(selected[column])));
+        }
+        return lines;
+    }
+
+    private static string Num(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static string Pct(double fraction) => (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
 
     public static string Json(RecipePlan plan)
     {
