@@ -17,7 +17,7 @@ namespace Recipes
     /// math      400B        -        5%         10%        15%             20%          25%       300B    15%    0.75
     /// </code>
     /// </remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("Recipe.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Recipe.Generator", "0.1.0.0")]
     public static partial class FivePhaseStep
     {
         /// <summary>Source ids, in declaration order.</summary>

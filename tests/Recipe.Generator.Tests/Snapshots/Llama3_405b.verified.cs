@@ -22,7 +22,7 @@ namespace Recipes
     /// * synthetic: 10.35% of all tokens (cap 15%)
     /// </code>
     /// </remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("Recipe.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Recipe.Generator", "0.1.0.0")]
     public static partial class Llama3_405b
     {
         /// <summary>Source ids, in declaration order.</summary>

@@ -17,7 +17,7 @@ namespace Recipes
     /// math      500B      0.9   15%   325.521B  32.55%    0.65
     /// </code>
     /// </remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("Recipe.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Recipe.Generator", "0.1.0.0")]
     public static partial class QualityTemperature
     {
         /// <summary>Source ids, in declaration order.</summary>

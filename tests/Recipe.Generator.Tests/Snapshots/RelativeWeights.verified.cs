@@ -17,7 +17,7 @@ namespace Recipes
     /// books     300B        -      20%        20%       100B    20%    0.33
     /// </code>
     /// </remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("Recipe.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Recipe.Generator", "0.1.0.0")]
     public static partial class RelativeWeights
     {
         /// <summary>Source ids, in declaration order.</summary>

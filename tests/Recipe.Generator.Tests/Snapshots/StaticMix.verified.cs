@@ -17,7 +17,7 @@ namespace Recipes
     /// books      50B        -    10%        30B    10%    0.60
     /// </code>
     /// </remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("Recipe.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Recipe.Generator", "0.1.0.0")]
     public static partial class StaticMix
     {
         /// <summary>Source ids, in declaration order.</summary>

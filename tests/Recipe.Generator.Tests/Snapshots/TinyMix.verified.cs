@@ -17,7 +17,7 @@ namespace Demo.Mixes
     /// math      100B      0.9       10%        10%          20%       150B    15%    1.50
     /// </code>
     /// </remarks>
-    [global::System.CodeDom.Compiler.GeneratedCode("Recipe.Generator", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Recipe.Generator", "0.1.0.0")]
     static partial class TinyMix
     {
         public static partial global::Recipe.Runtime.SourceId Web => new global::Recipe.Runtime.SourceId(0);

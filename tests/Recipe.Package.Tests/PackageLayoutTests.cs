@@ -1,0 +1,108 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Xml.Linq;
+
+namespace Recipe.Package.Tests;
+
+/// <summary>
+/// What each package holds and declares: the generator as an analyzer with its props in build/ and buildTransitive/,
+/// a build-time-only package with no dependencies; the runtime's library depending on the model package of the same
+/// version; the shared metadata.
+/// </summary>
+[Collection(PackagedConsumerCollection.Name)]
+public sealed class PackageLayoutTests
+{
+    private readonly PackagedConsumer _consumer;
+
+    public PackageLayoutTests(PackagedConsumer consumer) => _consumer = consumer;
+
+    [Fact]
+    public void The_generator_package_holds_the_analyzer_and_its_props_for_direct_and_transitive_references()
+    {
+        Assert.Equal(
+            new[] { "analyzers/dotnet/cs/Recipe.Generator.dll", "build/Recipe.Generator.props", "buildTransitive/Recipe.Generator.props" },
+            Content("Recipe.Generator"));
+    }
+
+    [Fact]
+    public void Both_props_in_the_generator_package_are_the_file_in_repo_consumers_import()
+    {
+        string source = File.ReadAllText(Path.Combine(Recipe.EndToEnd.Tests.RepoRoot.Path, "src", "Recipe.Generator", "build", "Recipe.Generator.props"));
+        using var package = ZipFile.OpenRead(_consumer.PackagePath("Recipe.Generator"));
+        Assert.Equal(source, Read(package, "build/Recipe.Generator.props"));
+        Assert.Equal(source, Read(package, "buildTransitive/Recipe.Generator.props"));
+    }
+
+    [Fact]
+    public void The_generator_package_is_a_development_dependency_without_dependencies()
+    {
+        var metadata = Metadata("Recipe.Generator");
+        Assert.Equal("true", Element(metadata, "developmentDependency")?.Value);
+        Assert.Null(Element(metadata, "dependencies"));
+    }
+
+    [Fact]
+    public void The_runtime_package_holds_its_library_and_depends_on_the_model_package_of_the_same_version()
+    {
+        Assert.Equal(new[] { "lib/net10.0/Recipe.Runtime.dll", "lib/net10.0/Recipe.Runtime.xml" }, Content("Recipe.Runtime"));
+        var groups = Element(Metadata("Recipe.Runtime"), "dependencies")!.Elements().ToList();
+        var group = Assert.Single(groups);
+        Assert.Equal("net10.0", group.Attribute("targetFramework")?.Value);
+        var dependency = Assert.Single(group.Elements());
+        Assert.Equal(("Recipe.Model", _consumer.Version), (dependency.Attribute("id")?.Value, dependency.Attribute("version")?.Value));
+    }
+
+    [Fact]
+    public void The_model_package_holds_its_netstandard_library_and_no_dependency()
+    {
+        Assert.Equal(new[] { "lib/netstandard2.0/Recipe.Model.dll", "lib/netstandard2.0/Recipe.Model.xml" }, Content("Recipe.Model"));
+        var dependencies = Element(Metadata("Recipe.Model"), "dependencies");
+        Assert.True(dependencies is null || dependencies.Elements().All(group => !group.HasElements), dependencies?.ToString());
+    }
+
+    [Theory]
+    [InlineData("Recipe.Model")]
+    [InlineData("Recipe.Runtime")]
+    [InlineData("Recipe.Generator")]
+    public void Every_package_carries_its_id_the_packed_version_the_authors_and_a_description(string id)
+    {
+        var metadata = Metadata(id);
+        Assert.Equal(id, Element(metadata, "id")?.Value);
+        Assert.Equal(_consumer.Version, Element(metadata, "version")?.Value);
+        Assert.Equal("RecipeCompiler", Element(metadata, "authors")?.Value);
+        Assert.StartsWith("RecipeCompiler", Element(metadata, "description")?.Value ?? "", StringComparison.Ordinal);
+        // No LICENSE file in the repository yet, so no license metadata.
+        Assert.Null(Element(metadata, "license"));
+    }
+
+    /// <summary>The package's files, without the OPC parts every package has (nuspec, _rels/, [Content_Types].xml, package/).</summary>
+    private string[] Content(string id)
+    {
+        using var package = ZipFile.OpenRead(_consumer.PackagePath(id));
+        return package.Entries
+            .Select(e => e.FullName)
+            .Where(name => !name.EndsWith(".nuspec", StringComparison.Ordinal) && !name.StartsWith("_rels/", StringComparison.Ordinal)
+                && !name.StartsWith("package/", StringComparison.Ordinal) && name != "[Content_Types].xml")
+            .OrderBy(name => name, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    private XElement Metadata(string id)
+    {
+        using var package = ZipFile.OpenRead(_consumer.PackagePath(id));
+        var nuspec = XDocument.Parse(Read(package, id + ".nuspec"));
+        return nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+    }
+
+    private static XElement? Element(XElement parent, string localName) =>
+        parent.Elements().SingleOrDefault(e => e.Name.LocalName == localName);
+
+    private static string Read(ZipArchive package, string entry)
+    {
+        using var reader = new StreamReader(package.GetEntry(entry)!.Open());
+        return reader.ReadToEnd();
+    }
+}
