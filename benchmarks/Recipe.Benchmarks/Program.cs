@@ -21,6 +21,11 @@ public static class Program
         {
             return SamplerComparison.Run(args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : long.MaxValue);
         }
+        if (args.Length > 0 && args[0] == "--loader")
+        {
+            int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
+            return LoaderComparison.Run(megabytes: Arg(1, 384), onlyBatch: Arg(2, 0), onlyLength: Arg(3, 0));
+        }
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
         return CheckSummaries(summaries);
     }

@@ -1,0 +1,74 @@
+using System;
+using System.IO;
+using System.Text.Json;
+using Recipe.Runtime.Sampling;
+
+namespace Recipe.Runtime.Loading;
+
+/// <summary>
+/// The loader's resume state as a small JSON file, <c>{"nextSample": 123456, "recipeHash": "0123456789abcdef"}</c>,
+/// for trainers that checkpoint files rather than a struct. The state is the same on every rank (it counts global
+/// samples), so one rank can write it for all.
+/// </summary>
+public static class LoaderCheckpoint
+{
+    private const string NextSample = "nextSample";
+    private const string RecipeHash = "recipeHash";
+
+    /// <summary>The JSON text of <paramref name="state"/>.</summary>
+    public static string ToJson(SamplerState state)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber(NextSample, state.NextSample);
+            writer.WriteString(RecipeHash, state.RecipeHash);
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Reads a state written by <see cref="ToJson"/>.</summary>
+    /// <exception cref="InvalidDataException">The text is not such a state.</exception>
+    public static SamplerState FromJson(string json, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        string what = name ?? "loader state";
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{what}: expected a JSON object with \"{NextSample}\" and \"{RecipeHash}\".");
+            if (!root.TryGetProperty(NextSample, out var next) || !next.TryGetInt64(out long nextSample) || nextSample < 0)
+            {
+                throw new InvalidDataException($"{what}: \"{NextSample}\" must be a non-negative integer.");
+            }
+            if (!root.TryGetProperty(RecipeHash, out var hash) || hash.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(hash.GetString()))
+            {
+                throw new InvalidDataException($"{what}: \"{RecipeHash}\" must be the recipe's hash string.");
+            }
+            return new SamplerState(nextSample, hash.GetString()!);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{what}: not valid JSON ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="state"/> to <paramref name="path"/> through a temporary file and a rename, so a crash
+    /// mid-write leaves the previous checkpoint rather than a truncated one.
+    /// </summary>
+    public static void Save(string path, SamplerState state)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string temporary = path + ".tmp";
+        File.WriteAllText(temporary, ToJson(state));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Reads a state written by <see cref="Save"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is not such a state.</exception>
+    public static SamplerState Load(string path) => FromJson(File.ReadAllText(path), path);
+}

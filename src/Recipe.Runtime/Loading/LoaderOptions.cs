@@ -1,0 +1,73 @@
+using System;
+using System.Threading;
+using Recipe.Model;
+
+namespace Recipe.Runtime.Loading;
+
+/// <summary>What <see cref="BatchLoader{TIntegral}"/> does when the opened sources disagree with the recipe.</summary>
+public enum SourceCheckMode
+{
+    /// <summary>
+    /// Errors (RCP013: a source holds fewer tokens than declared) stop the loader with a
+    /// <see cref="SourceCheckException"/>; warnings (RCP002: the real sizes imply more epochs than allowed) go to
+    /// <see cref="LoaderOptions.Log"/>. The default, because training on less data than the recipe was planned for
+    /// is what the recipe compiler exists to prevent.
+    /// </summary>
+    ThrowOnErrors,
+
+    /// <summary>Every finding goes to <see cref="LoaderOptions.Log"/> and the loader runs on the real sizes.</summary>
+    LogOnly,
+}
+
+/// <summary>How a <see cref="BatchLoader{TIntegral}"/> cuts the recipe's sample stream into batches.</summary>
+public sealed class LoaderOptions
+{
+    /// <summary>Rows per batch on this rank (B). The global batch is B · <see cref="WorldSize"/>.</summary>
+    public required int BatchSize { get; init; }
+
+    /// <summary>This rank, in [0, <see cref="WorldSize"/>).</summary>
+    public int Rank { get; init; }
+
+    /// <summary>Number of data-parallel ranks (W).</summary>
+    public int WorldSize { get; init; } = 1;
+
+    /// <summary>
+    /// Whether each row holds L + 1 tokens (inputs and next-token targets from one window) instead of L. It also
+    /// changes how many sequences a source holds: the last window needs one token past its end.
+    /// </summary>
+    public bool Shifted { get; init; }
+
+    /// <summary>
+    /// Batches the prefetch thread may assemble ahead of the consumer. 0 assembles each batch on the caller's
+    /// thread inside <see cref="BatchLoader{TIntegral}.TryNext"/> (no thread; useful to measure or debug).
+    /// </summary>
+    public int PrefetchDepth { get; init; } = 4;
+
+    /// <summary>Whether disagreements between the recipe and the real sources throw or are only logged.</summary>
+    public SourceCheckMode SourceChecks { get; init; } = SourceCheckMode.ThrowOnErrors;
+
+    /// <summary>
+    /// Receives the source checks' warnings (and, with <see cref="SourceCheckMode.LogOnly"/>, their errors). Writes
+    /// to standard error by default so an over-repeated source is never silent; null discards them (they stay in
+    /// <see cref="BatchLoader{TIntegral}.Diagnostics"/>).
+    /// </summary>
+    public Action<RecipeDiagnostic>? Log { get; init; } = StandardErrorLog;
+
+    /// <summary>
+    /// Stops the loader: the prefetch thread exits, and <see cref="BatchLoader{TIntegral}.TryNext"/> throws
+    /// <see cref="OperationCanceledException"/> from then on.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Writes one diagnostic per line to standard error, as the CLI prints them.</summary>
+    public static void StandardErrorLog(RecipeDiagnostic diagnostic) => Console.Error.WriteLine(diagnostic.ToString());
+
+    internal void Validate()
+    {
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "A batch holds at least one row per rank.");
+        if (WorldSize < 1) throw new ArgumentOutOfRangeException(nameof(WorldSize), WorldSize, "World size must be at least 1.");
+        if ((uint)Rank >= (uint)WorldSize) throw new ArgumentOutOfRangeException(nameof(Rank), Rank, $"Rank must be in [0, {WorldSize}).");
+        if ((long)BatchSize * WorldSize > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"The global batch of {BatchSize} × {WorldSize} rows does not fit an int.");
+        if (PrefetchDepth < 0) throw new ArgumentOutOfRangeException(nameof(PrefetchDepth), PrefetchDepth, "Prefetch depth is a number of batches, 0 or more.");
+    }
+}

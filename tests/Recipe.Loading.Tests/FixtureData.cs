@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using Recipe.Model.Json;
+using Recipe.Runtime.Loading;
+using Recipe.Runtime.Sampling;
+
+namespace Recipe.Loading.Tests;
+
+/// <summary>
+/// Shards of the fixture recipe (Recipes/loader-fixture.recipe.json) written to a temporary data root, with the
+/// token stream of every source kept in memory so tests can compute the expected windows without the loader:
+/// web is raw uint16 over two files (a window may cross them), code raw uint32 with values above 2^28, math raw
+/// uint16 with values above 2^15 (zero extension matters).
+/// </summary>
+internal sealed class FixtureData : IDisposable
+{
+    public const string RecipeFile = "loader-fixture.recipe.json";
+    public const int WebFirstFile = 2500;
+
+    private FixtureData(string root, int web, int code, int math)
+    {
+        Root = root;
+        Streams = new[]
+        {
+            Enumerable.Range(0, web).Select(p => (p * 7 + 1) & 0xFFFF).ToArray(),
+            Enumerable.Range(0, code).Select(p => 0x10000000 + p * 3).ToArray(),
+            Enumerable.Range(0, math).Select(p => (p * 11 + 40000) & 0xFFFF).ToArray(),
+        };
+        Directory.CreateDirectory(Path.Combine(root, "web"));
+        Directory.CreateDirectory(Path.Combine(root, "code"));
+        int split = Math.Min(WebFirstFile, web);
+        WriteUInt16(Path.Combine(root, "web", "part-0.bin"), Streams[0].AsSpan(0, split));
+        WriteUInt16(Path.Combine(root, "web", "part-1.bin"), Streams[0].AsSpan(split));
+        File.WriteAllBytes(Path.Combine(root, "code", "shard.bin"), MemoryMarshal.AsBytes(Streams[1].AsSpan()).ToArray());
+        WriteUInt16(Path.Combine(root, "math.bin"), Streams[2]);
+    }
+
+    /// <summary>The data root.</summary>
+    public string Root { get; }
+
+    /// <summary>Token stream of each source, in declaration order (web, code, math).</summary>
+    public int[][] Streams { get; }
+
+    /// <summary>The fixture's shards: 4,503 web tokens (2,500 + 2,003), 3,001 code, 1,500 math unless told otherwise.</summary>
+    public static FixtureData Create(int web = 4503, int code = 3001, int math = 1500)
+    {
+        string root = Path.Combine(Path.GetTempPath(), "recipe-loader-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        return new FixtureData(root, web, code, math);
+    }
+
+    public static string RecipeText => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Recipes", RecipeFile));
+
+    /// <summary>The fixture recipe, read at run time, optionally after a text edit.</summary>
+    public static Recipe.Model.Recipe Recipe(Func<string, string>? edit = null)
+    {
+        string text = edit is null ? RecipeText : edit(RecipeText);
+        var parsed = RecipeJsonReader.Read(text);
+        return parsed.Recipe ?? throw new InvalidOperationException("Fixture recipe does not read:\n" + string.Join("\n", parsed.Diagnostics));
+    }
+
+    /// <summary>A loader over these shards; source-check findings are not printed.</summary>
+    public BatchLoader<ModelIntegral> Open(int batchSize = 8, int rank = 0, int worldSize = 1, bool shifted = false, int prefetch = 4,
+        Recipe.Model.Recipe? recipe = null, System.Threading.CancellationToken cancellation = default) =>
+        BatchLoader.Open(recipe ?? Recipe(), Root, new LoaderOptions
+        {
+            BatchSize = batchSize,
+            Rank = rank,
+            WorldSize = worldSize,
+            Shifted = shifted,
+            PrefetchDepth = prefetch,
+            Log = null,
+            Cancellation = cancellation,
+        });
+
+    /// <summary>The expected row of <paramref name="sample"/>, straight from the in-memory stream.</summary>
+    public ReadOnlySpan<int> Window(SampleRef sample, int length, bool shifted) =>
+        Streams[sample.Source].AsSpan(checked((int)(sample.Sequence * length)), length + (shifted ? 1 : 0));
+
+    /// <summary>Sequences per source, computed from the stream lengths (what TokenSource.SequenceCount must give).</summary>
+    public long[] Sequences(int length, bool shifted) =>
+        Streams.Select(s => (long)((s.Length - (shifted ? 1 : 0)) / length)).ToArray();
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A mapped file may still be open on some platforms; the temp folder is left for the OS to clean.
+        }
+    }
+
+    private static void WriteUInt16(string path, ReadOnlySpan<int> tokens)
+    {
+        var bytes = new byte[tokens.Length * 2];
+        for (int i = 0; i < tokens.Length; i++) BitConverter.TryWriteBytes(bytes.AsSpan(i * 2), checked((ushort)tokens[i]));
+        File.WriteAllBytes(path, bytes);
+    }
+}
+
+/// <summary>A copy of a batch that outlives the loader's buffer.</summary>
+internal sealed record BatchCopy(long Step, long FirstSample, int[] Tokens, SampleRef[] Samples, int[] SourceIds)
+{
+    public static BatchCopy Of(Batch batch) =>
+        new(batch.Step, batch.FirstSample, batch.Tokens.ToArray(), batch.Samples.ToArray(), batch.SourceIds.ToArray());
+
+    public static List<BatchCopy> Drain<T>(Recipe.Runtime.Loading.BatchLoader<T> loader, int max = int.MaxValue)
+        where T : struct, IScheduleIntegral
+    {
+        var copies = new List<BatchCopy>();
+        while (copies.Count < max && loader.TryNext(out var batch)) copies.Add(Of(batch));
+        return copies;
+    }
+
+    public static void AssertSame(IReadOnlyList<BatchCopy> expected, IReadOnlyList<BatchCopy> actual)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(expected[i].Step, actual[i].Step);
+            Assert.Equal(expected[i].FirstSample, actual[i].FirstSample);
+            Assert.Equal(expected[i].Samples, actual[i].Samples);
+            Assert.Equal(expected[i].SourceIds, actual[i].SourceIds);
+            Assert.True(expected[i].Tokens.AsSpan().SequenceEqual(actual[i].Tokens), $"Tokens of batch {i} (step {expected[i].Step}) differ.");
+        }
+    }
+}

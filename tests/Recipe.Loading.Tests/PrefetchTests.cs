@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using System.Threading;
+using Recipe.Runtime.Data;
+using Recipe.Runtime.Loading;
+using Recipe.Runtime.Sampling;
+
+namespace Recipe.Loading.Tests;
+
+/// <summary>The prefetch thread: it starts on demand, stops on cancellation and Dispose, and reports read errors in order.</summary>
+public class PrefetchTests
+{
+    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public void The_prefetch_thread_starts_on_the_first_request()
+    {
+        using var data = FixtureData.Create();
+        using var loader = data.Open(prefetch: 2);
+        Assert.False(loader.IsPrefetching);
+        loader.Next();
+        Assert.True(loader.IsPrefetching);
+    }
+
+    [Fact]
+    public void Cancellation_stops_the_prefetch_thread_promptly_and_later_requests_throw()
+    {
+        using var data = FixtureData.Create();
+        using var cancel = new CancellationTokenSource();
+        using var loader = data.Open(batchSize: 1, prefetch: 2, cancellation: cancel.Token);
+        loader.Next();
+        Assert.True(loader.IsPrefetching);
+
+        cancel.Cancel();
+        Assert.True(WaitUntil(() => !loader.IsPrefetching), $"The prefetch thread still runs {Prompt.TotalSeconds} s after cancellation.");
+        Assert.Throws<OperationCanceledException>(() => loader.TryNext(out _));
+    }
+
+    [Fact]
+    public void Cancellation_wakes_a_consumer_blocked_on_an_empty_ring()
+    {
+        using var data = FixtureData.Create();
+        using var cancel = new CancellationTokenSource();
+        // A million samples: far more than the consumer can take before the cancellation below.
+        var recipe = FixtureData.Recipe(text => text.Replace("\"totalTokens\": 96000", "\"totalTokens\": 16000000"));
+        using var loader = data.Open(batchSize: 8, prefetch: 1, recipe: recipe, cancellation: cancel.Token);
+        // The consumer takes batches as fast as it can, so it spends most of its time waiting for the producer.
+        Exception? thrown = null;
+        var consumer = new Thread(() =>
+        {
+            try
+            {
+                while (true) loader.Next();
+            }
+            catch (Exception e)
+            {
+                thrown = e;
+            }
+        });
+        consumer.Start();
+        Thread.Sleep(20);
+        cancel.Cancel();
+        Assert.True(consumer.Join(Prompt), "The consumer did not return after cancellation.");
+        Assert.IsType<OperationCanceledException>(thrown);
+        Assert.True(loader.NextStep < loader.Steps);
+    }
+
+    [Fact]
+    public void A_token_already_cancelled_stops_the_loader_before_the_first_batch()
+    {
+        using var data = FixtureData.Create();
+        using var loader = data.Open(prefetch: 0, cancellation: new CancellationToken(canceled: true));
+        Assert.Throws<OperationCanceledException>(() => loader.Next());
+    }
+
+    [Fact]
+    public void Dispose_stops_a_prefetch_thread_waiting_on_a_full_ring()
+    {
+        using var data = FixtureData.Create();
+        var loader = data.Open(batchSize: 2, prefetch: 3);
+        loader.Next();
+        // Let the producer fill the ring and block.
+        Thread.Sleep(50);
+        Assert.True(loader.IsPrefetching);
+        var watch = Stopwatch.StartNew();
+        loader.Dispose();
+        Assert.True(watch.Elapsed < Prompt, $"Dispose took {watch.Elapsed}.");
+        Assert.False(loader.IsPrefetching);
+        Assert.Throws<ObjectDisposedException>(() => loader.TryNext(out _));
+        loader.Dispose();
+    }
+
+    [Fact]
+    public void A_read_error_reaches_the_consumer_at_the_batch_that_failed_after_the_batches_before_it()
+    {
+        using var data = FixtureData.Create();
+        // math as int64 .npy tokens that do not fit an int: every batch with a math row fails to read.
+        var values = new byte[1500 * 8];
+        for (int i = 0; i < 1500; i++) BitConverter.TryWriteBytes(values.AsSpan(i * 8), (1L << 40) + i);
+        File.WriteAllBytes(Path.Combine(data.Root, "math.npy"), Npy("<i8", values, "(1500,)"));
+        var recipe = FixtureData.Recipe(text => text.Replace("\"format\": \"uint16\", \"files\": [\"math.bin\"]", "\"format\": \"npy\", \"files\": [\"math.npy\"]"));
+        Assert.Equal("npy", recipe.Sources[2].Format);
+
+        var sampler = Samplers.ForRecipe(recipe, sequencesPerSource: new long[] { 281, 187, 93 });
+        long firstMath = 0;
+        while (sampler.Locate(firstMath).Source != 2) firstMath++;
+
+        using var loader = data.Open(batchSize: 1, prefetch: 4, recipe: recipe);
+        var delivered = new List<long>();
+        var error = Assert.Throws<TokenFormatException>((Action)(() =>
+        {
+            while (true) delivered.Add(loader.Next().Step);
+        }));
+        Assert.Equal(firstMath, delivered.Count);
+        Assert.Contains("math.npy", error.Message);
+        Assert.Throws<TokenFormatException>(() => loader.Next());
+    }
+
+    private static bool WaitUntil(Func<bool> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (watch.Elapsed > Prompt) return false;
+            Thread.Sleep(1);
+        }
+        return true;
+    }
+
+    /// <summary>numpy/lib/format.py version 1.0: magic, version, header length, the dict padded so data starts at a multiple of 64.</summary>
+    private static byte[] Npy(string descr, byte[] data, string shape)
+    {
+        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+        int padding = (64 - (10 + dict.Length + 1) % 64) % 64;
+        string header = dict + new string(' ', padding) + "\n";
+        var bytes = new List<byte> { 0x93 };
+        bytes.AddRange(Encoding.ASCII.GetBytes("NUMPY"));
+        bytes.Add(1);
+        bytes.Add(0);
+        bytes.AddRange(BitConverter.GetBytes(checked((ushort)header.Length)));
+        bytes.AddRange(Encoding.ASCII.GetBytes(header));
+        bytes.AddRange(data);
+        return bytes.ToArray();
+    }
+}

@@ -1,0 +1,124 @@
+using System;
+using System.IO;
+using Recipe.Runtime.Loading;
+using Recipe.Runtime.Sampling;
+
+namespace Recipe.Loading.Tests;
+
+/// <summary>The resume state is the next sample index and the recipe hash; restoring it continues the stream exactly.</summary>
+public class ResumeTests
+{
+    [Theory]
+    [InlineData(4, 0)]
+    [InlineData(4, 3)]
+    [InlineData(0, 0)]
+    public void A_fresh_loader_restored_from_a_saved_state_gives_the_batches_of_an_uninterrupted_run(int prefetch, int rank)
+    {
+        using var data = FixtureData.Create();
+        string path = Path.Combine(data.Root, "loader-state.json");
+        using (var interrupted = data.Open(batchSize: 8, rank: rank, worldSize: 4, prefetch: prefetch))
+        {
+            BatchCopy.Drain(interrupted, 37);
+            LoaderCheckpoint.Save(path, interrupted.State);
+        }
+        using var uninterrupted = data.Open(batchSize: 8, rank: rank, worldSize: 4, prefetch: prefetch);
+        BatchCopy.Drain(uninterrupted, 37);
+        var expected = BatchCopy.Drain(uninterrupted, 60);
+
+        using var resumed = data.Open(batchSize: 8, rank: rank, worldSize: 4, prefetch: prefetch);
+        var state = LoaderCheckpoint.Load(path);
+        Assert.Equal(new SamplerState(37L * 32, resumed.RecipeHash), state);
+        resumed.Restore(state);
+        Assert.Equal(37, resumed.NextStep);
+        BatchCopy.AssertSame(expected, BatchCopy.Drain(resumed, 60));
+    }
+
+    [Fact]
+    public void Restoring_mid_run_discards_the_prefetched_batches_and_rewinds()
+    {
+        using var data = FixtureData.Create();
+        using var loader = data.Open(batchSize: 8, prefetch: 3);
+        BatchCopy.Drain(loader, 10);
+        var at10 = loader.State;
+        var expected = BatchCopy.Drain(loader, 20);
+        BatchCopy.Drain(loader, 5);
+        loader.Restore(at10);
+        BatchCopy.AssertSame(expected, BatchCopy.Drain(loader, 20));
+    }
+
+    [Fact]
+    public void The_state_counts_the_batches_returned_not_those_prefetched()
+    {
+        using var data = FixtureData.Create();
+        using var loader = data.Open(batchSize: 8, prefetch: 4);
+        Assert.Equal(0, loader.State.NextSample);
+        loader.Next();
+        loader.Next();
+        Assert.Equal(16, loader.State.NextSample);
+        Assert.Equal(loader.RecipeHash, loader.State.RecipeHash);
+    }
+
+    [Fact]
+    public void A_world_size_change_with_the_same_global_batch_resumes_the_same_stream()
+    {
+        using var data = FixtureData.Create();
+        SamplerState state;
+        using (var before = data.Open(batchSize: 8, rank: 1, worldSize: 2))
+        {
+            BatchCopy.Drain(before, 5);
+            state = before.State;
+        }
+        using var single = data.Open(batchSize: 16);
+        single.Restore(state);
+        Assert.Equal(5, single.NextStep);
+        Assert.Equal(80, single.Next().FirstSample);
+    }
+
+    [Fact]
+    public void A_state_of_another_recipe_is_an_error_naming_both_hashes()
+    {
+        using var data = FixtureData.Create();
+        using var other = data.Open(recipe: FixtureData.Recipe(text => text.Replace("\"seed\": 11", "\"seed\": 12")));
+        using var loader = data.Open();
+        Assert.NotEqual(other.RecipeHash, loader.RecipeHash);
+        BatchCopy.Drain(loader, 3);
+        var before = loader.State;
+
+        var error = Assert.Throws<InvalidOperationException>(() => loader.Restore(new SamplerState(64, other.RecipeHash)));
+        Assert.Contains(other.RecipeHash, error.Message);
+        Assert.Contains(loader.RecipeHash, error.Message);
+        // Nothing moved: a refused restore is not a silent restart.
+        Assert.Equal(before, loader.State);
+        Assert.Equal(3, loader.Next().Step);
+    }
+
+    [Fact]
+    public void A_state_off_this_loaders_batch_boundary_is_refused()
+    {
+        using var data = FixtureData.Create();
+        using var loader = data.Open(batchSize: 8);
+        var error = Assert.Throws<ArgumentException>(() => loader.Restore(new SamplerState(12, loader.RecipeHash)));
+        Assert.Contains("sample 12", error.Message);
+        Assert.Contains("8 samples", error.Message);
+    }
+
+    [Fact]
+    public void A_state_past_the_run_is_refused()
+    {
+        using var data = FixtureData.Create();
+        using var loader = data.Open(batchSize: 8);
+        Assert.Throws<ArgumentOutOfRangeException>(() => loader.Restore(new SamplerState(6008, loader.RecipeHash)));
+    }
+
+    [Fact]
+    public void The_state_file_is_small_json_that_reads_back()
+    {
+        var state = new SamplerState(123456789012, "0123456789abcdef");
+        string json = LoaderCheckpoint.ToJson(state);
+        Assert.Equal("{\"nextSample\":123456789012,\"recipeHash\":\"0123456789abcdef\"}", json);
+        Assert.Equal(state, LoaderCheckpoint.FromJson(json));
+        Assert.Throws<InvalidDataException>(() => LoaderCheckpoint.FromJson("{\"nextSample\": -1, \"recipeHash\": \"x\"}"));
+        Assert.Throws<InvalidDataException>(() => LoaderCheckpoint.FromJson("{\"nextSample\": 1}"));
+        Assert.Throws<InvalidDataException>(() => LoaderCheckpoint.FromJson("not json"));
+    }
+}
