@@ -80,27 +80,3 @@ public class AllocationTests(ITestOutputHelper output)
         return checksum;
     }
 }
-
-/// <summary>Tests that read process-wide counters, run alone so no other test's allocations are counted.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProcessWideCollection
-{
-    public const string Name = "Process-wide allocation counters";
-}
-
-[Collection(ProcessWideCollection.Name)]
-public class ProcessAllocationTests(ITestOutputHelper output)
-{
-    [Fact]
-    public void A_thousand_synchronous_batches_allocate_nothing_anywhere_in_the_process()
-    {
-        using var data = FixtureData.Create();
-        using var loader = data.Open(batchSize: 4, prefetch: 0);
-        AllocationTests.Take(loader, 200);
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        long checksum = AllocationTests.Take(loader, 1000);
-        long bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
-        output.WriteLine($"process: {bytes} bytes over 1000 batches (checksum {checksum})");
-        Assert.True(bytes == 0, $"The process allocated {bytes} bytes while 1,000 batches were assembled.");
-    }
-}
