@@ -65,7 +65,7 @@ public static class SamplerComparison
             sampler.Fill(first, batch.AsSpan(0, sources.Length));
             for (int i = 0; i < sources.Length; i++) sources[i] = batch[i].Source;
         });
-        Console.WriteLine(Inv($"{name,-16} {"exact (EDF) + Feistel",-22} {setup,8:F2} {sequential,15:F1} {meanLocate,5:F0}/{worstLocate,4:F0} {index.Bytes / 1024.0,9:F1} {deviation,10:F8}"));
+        Console.WriteLine(Inv($"{name,-16} {"exact (EDF) + Feistel",-22} {setup,8:F2} {sequential,15:F1} {meanLocate,5:F0}/{worstLocate,4:F0} {index.Bytes / 1024.0,9:F1} {deviation.ToString("R", CultureInfo.InvariantCulture),10}"));
 
         if (withGreedy)
         {
@@ -90,7 +90,7 @@ public static class SamplerComparison
                 again.Build(first, datasets.AsSpan(0, sources.Length), ordinals.AsSpan(0, sources.Length));
                 for (int i = 0; i < sources.Length; i++) sources[i] = datasets[i];
             });
-            Console.WriteLine(Inv($"{name,-16} {"Megatron greedy",-22} {"-",8} {greedyRate,15:F1} {"-",10} {"-",9} {greedyDeviation,10:F8}"));
+            Console.WriteLine(Inv($"{name,-16} {"Megatron greedy",-22} {"-",8} {greedyRate,15:F1} {"-",10} {"-",9} {greedyDeviation.ToString("R", CultureInfo.InvariantCulture),10}"));
             Console.WriteLine(Inv($"{name,-16} {"ratio exact/greedy",-22} {"",8} {sequential / greedyRate,15:F2}"));
         }
         GC.KeepAlive(checksum);
