@@ -27,7 +27,7 @@ public class ResumeTests
 
         using var resumed = data.Open(batchSize: 8, rank: rank, worldSize: 4, prefetch: prefetch);
         var state = LoaderCheckpoint.Load(path);
-        Assert.Equal(new SamplerState(37L * 32, resumed.RecipeHash), state);
+        Assert.Equal(new SamplerState(37L * 32, resumed.StreamHash), state);
         resumed.Restore(state);
         Assert.Equal(37, resumed.NextStep);
         BatchCopy.AssertSame(expected, BatchCopy.Drain(resumed, 60));
@@ -55,7 +55,8 @@ public class ResumeTests
         loader.Next();
         loader.Next();
         Assert.Equal(16, loader.State.NextSample);
-        Assert.Equal(loader.RecipeHash, loader.State.RecipeHash);
+        Assert.Equal(loader.StreamHash, loader.State.RecipeHash);
+        Assert.StartsWith(loader.RecipeHash, loader.State.RecipeHash);
     }
 
     [Fact]
@@ -72,6 +73,27 @@ public class ResumeTests
         single.Restore(state);
         Assert.Equal(5, single.NextStep);
         Assert.Equal(80, single.Next().FirstSample);
+    }
+
+    [Fact]
+    public void A_state_saved_before_the_shards_changed_is_refused()
+    {
+        SamplerState saved;
+        using (var data = FixtureData.Create())
+        using (var loader = data.Open())
+        {
+            BatchCopy.Drain(loader, 3);
+            saved = loader.State;
+        }
+
+        // The same recipe over a math shard that grew by 400 tokens: other sequences per epoch, so another stream.
+        using var grown = FixtureData.Create(math: 1900);
+        using var resumed = grown.Open();
+        Assert.StartsWith(resumed.RecipeHash, saved.RecipeHash);
+        var error = Assert.Throws<InvalidOperationException>(() => resumed.Restore(saved));
+        Assert.Contains("number of sequences in its sources changed", error.Message);
+        Assert.Contains(saved.RecipeHash, error.Message);
+        Assert.Equal(0, resumed.NextStep);
     }
 
     [Fact]
@@ -97,7 +119,7 @@ public class ResumeTests
     {
         using var data = FixtureData.Create();
         using var loader = data.Open(batchSize: 8);
-        var error = Assert.Throws<ArgumentException>(() => loader.Restore(new SamplerState(12, loader.RecipeHash)));
+        var error = Assert.Throws<ArgumentException>(() => loader.Restore(new SamplerState(12, loader.StreamHash)));
         Assert.Contains("sample 12", error.Message);
         Assert.Contains("8 samples", error.Message);
     }
@@ -107,7 +129,7 @@ public class ResumeTests
     {
         using var data = FixtureData.Create();
         using var loader = data.Open(batchSize: 8);
-        Assert.Throws<ArgumentOutOfRangeException>(() => loader.Restore(new SamplerState(6008, loader.RecipeHash)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => loader.Restore(new SamplerState(6008, loader.StreamHash)));
     }
 
     [Fact]

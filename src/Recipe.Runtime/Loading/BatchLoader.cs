@@ -123,8 +123,11 @@ public sealed class BatchLoader<TIntegral> : IDisposable
     /// <summary>The recipe.</summary>
     public Recipe.Model.Recipe Recipe => _sampler.Recipe;
 
-    /// <summary>The recipe's content hash, which <see cref="State"/> carries.</summary>
+    /// <summary>The recipe's content hash.</summary>
     public string RecipeHash => _sampler.RecipeHash;
+
+    /// <summary>The recipe hash plus a fingerprint of the real sequence counts: what <see cref="State"/> carries.</summary>
+    public string StreamHash => _sampler.StreamHash;
 
     /// <summary>The sources, in declaration order (a row's source id indexes this list).</summary>
     public IReadOnlyList<TokenSource> Sources => _sources;

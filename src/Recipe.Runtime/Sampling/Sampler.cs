@@ -33,9 +33,10 @@ public sealed class Sampler<TIntegral>
         _sequences = new long[k];
         for (int i = 0; i < k; i++)
         {
-            _sequences[i] = sequencesPerSource.IsEmpty ? Math.Max(1, Recipe.Sources[i].Tokens / Recipe.SequenceLength) : sequencesPerSource[i];
+            _sequences[i] = sequencesPerSource.IsEmpty ? DeclaredSequences(Recipe, i) : sequencesPerSource[i];
             if (_sequences[i] < 1) throw new ArgumentOutOfRangeException(nameof(sequencesPerSource), $"Source '{Recipe.Sources[i].Name}' has {_sequences[i]} sequences; it needs at least one.");
         }
+        StreamHash = StreamHashOf(RecipeHash, Recipe, _sequences);
         _scratchCounts = new long[k];
         _cachedEpoch = new long[k];
         _cachedPermutation = new SequencePermutation[k];
@@ -50,6 +51,14 @@ public sealed class Sampler<TIntegral>
     public WeightSchedule Schedule { get; }
 
     public string RecipeHash { get; }
+
+    /// <summary>
+    /// What a resume state must match: the recipe hash, plus a fingerprint of the sequences per source when they are
+    /// not the recipe's declared tokens / sequence length (a loader over real shards). The stream depends on both,
+    /// so shards that grew or shrank under a run make its saved state refuse to resume instead of silently
+    /// permuting other sequences.
+    /// </summary>
+    public string StreamHash { get; }
 
     public SamplerIndex Index { get; }
 
@@ -94,18 +103,38 @@ public sealed class Sampler<TIntegral>
     }
 
     /// <summary>The resume state after <paramref name="nextSample"/> samples.</summary>
-    public SamplerState StateAt(long nextSample) => new(nextSample, RecipeHash);
+    public SamplerState StateAt(long nextSample) => new(nextSample, StreamHash);
 
     /// <summary>Checks that <paramref name="state"/> belongs to this recipe and returns where to continue.</summary>
     public long Resume(SamplerState state)
     {
-        if (state.RecipeHash != RecipeHash)
+        if (state.RecipeHash != StreamHash)
         {
-            throw new InvalidOperationException($"The saved state belongs to recipe {state.RecipeHash}, but this run compiles recipe {RecipeHash} ('{Recipe.Name}'); resuming would silently change the data stream. Restore the original recipe or start a new run.");
+            bool sameRecipe = state.RecipeHash.Split('-')[0] == RecipeHash;
+            throw new InvalidOperationException(sameRecipe
+                ? $"The saved state belongs to stream {state.RecipeHash}, but this run reads stream {StreamHash} of the same recipe '{Recipe.Name}': the number of sequences in its sources changed (shards added, removed or resized), so resuming would silently read other data. Restore the original shards or start a new run."
+                : $"The saved state belongs to recipe {state.RecipeHash}, but this run compiles recipe {StreamHash} ('{Recipe.Name}'); resuming would silently change the data stream. Restore the original recipe or start a new run.");
         }
         CheckRange(state.NextSample, 0);
         return state.NextSample;
     }
+
+    private static string StreamHashOf(string recipeHash, Recipe.Model.Recipe recipe, long[] sequences)
+    {
+        bool declared = true;
+        var text = new System.Text.StringBuilder(recipeHash);
+        for (int k = 0; k < sequences.Length; k++)
+        {
+            declared &= sequences[k] == DeclaredSequences(recipe, k);
+            text.Append(',').Append(sequences[k]);
+        }
+        if (declared) return recipeHash;
+        byte[] digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString()));
+        return recipeHash + "-" + Convert.ToHexStringLower(digest, 0, 4);
+    }
+
+    private static long DeclaredSequences(Recipe.Model.Recipe recipe, int source) =>
+        Math.Max(1, recipe.Sources[source].Tokens / recipe.SequenceLength);
 
     private void Seek(ref DeadlineScheduler<TIntegral> scheduler, long sample)
     {
