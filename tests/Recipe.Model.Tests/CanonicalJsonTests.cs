@@ -133,10 +133,11 @@ public class CanonicalJsonTests
     }
 
     [Fact]
-    public void Hash_is_the_same_on_every_call()
+    public void Hash_of_a_recipe_never_changes()
     {
-        var recipe = Read(Mix);
-        Assert.Equal(RecipeHash.Compute(recipe), RecipeHash.Compute(recipe));
+        // Resume states and sampler index files carry this hash: a change to the canonical form or the digest would
+        // make every saved run refuse to resume. Pinned from the first release; change only with a migration.
+        Assert.Equal("0e984342fe464240", RecipeHash.Compute(Read(Mix)));
     }
 
     [Fact]

@@ -76,6 +76,8 @@ public class RangeTests
         Assert.Equal(tail[^1], sampler.Locate(sampler.Samples - 1));
         sampler.Fill(sampler.Samples, Span<SampleRef>.Empty);
         sampler.Fill(0, Span<SampleRef>.Empty);
-        Assert.Equal(sampler.Locate(0), sampler.Locate(0));
+        var head = new SampleRef[1];
+        sampler.Fill(0, head);
+        Assert.Equal(head[0], sampler.Locate(0));
     }
 }
