@@ -25,12 +25,13 @@ public static class Cli
     {
         ArgumentNullException.ThrowIfNull(args);
         var io = new CliIO(stdout, stderr, stderrIsTerminal);
-        var root = new RootCommand("recipe: check, plan, scan and export data-mixture recipes.")
+        var root = new RootCommand("recipe: check, plan, scan, export and bench data-mixture recipes.")
         {
             CheckCommand(io),
             PlanCommand(io),
             ScanCommand(io),
             ExportCommand(io),
+            BenchCommand(io),
         };
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0)
@@ -211,6 +212,27 @@ public static class Cli
             return Exporter.Run(io, loaded, parse.GetValue(output)!, parse.GetValue(progress));
         }));
         return export;
+    }
+
+    private static Command BenchCommand(CliIO io)
+    {
+        var recipe = NoOptionLike(new Argument<string>("recipe") { Description = "A *.recipe.json file or a compiled assembly (*.dll)." });
+        var data = new Option<string>("--data", "-d") { Description = "The data root the recipe's source files are relative to.", Required = true, HelpName = "dir" };
+        var batchSize = new Option<int>("--batch-size", "-b") { Description = "Rows per batch.", DefaultValueFactory = _ => 8 };
+        var batches = new Option<int>("--batches", "-n") { Description = "Batches to time (after a short warm-up).", DefaultValueFactory = _ => 200 };
+        var shifted = new Option<bool>("--shifted") { Description = "Rows of L + 1 tokens (inputs and shifted targets)." };
+        var name = RecipeNameOption();
+        var progress = ProgressOption();
+        var bench = new Command("bench", "Loader throughput on your own shards, against a memcpy of the same bytes in the same run.")
+        {
+            recipe, data, batchSize, batches, shifted, name, progress,
+        };
+        bench.SetAction(parse => Guard(io, () =>
+        {
+            if (RecipeFiles.LoadOne(io, parse.GetValue(recipe)!, parse.GetValue(name)) is not { } loaded) return ExitCodes.Errors;
+            return Bench.Run(io, loaded, parse.GetValue(data)!, parse.GetValue(batchSize), parse.GetValue(batches), parse.GetValue(shifted), parse.GetValue(progress));
+        }));
+        return bench;
     }
 
     /// <summary>One clear line instead of a stack trace, whatever goes wrong.</summary>

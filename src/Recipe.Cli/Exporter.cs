@@ -85,26 +85,26 @@ internal static class Exporter
         return ExitCodes.Clean;
     }
 
-    // The sampler needs an index; a sequential fill from 0 never seeks, so a run that fits one checkpoint interval
-    // gets an index of a single checkpoint (no pass over the run). A longer run gets the real index, built in one
-    // pass with progress: the price of the API, bounded by DESIGN's setup budget.
     private static Sampler<ModelIntegral> CreateSampler(CliIO io, Recipe.Model.Recipe recipe, bool progress)
     {
         var schedule = WeightSchedule.For(recipe);
+        return Samplers.ForRecipe(recipe, SequentialIndex(io, schedule, progress));
+    }
+
+    /// <summary>
+    /// The index a sequential pass from sample 0 needs. Such a pass never seeks, so a run that fits one checkpoint
+    /// interval gets an index of a single checkpoint (no pass over the run); a longer run gets the real index, built
+    /// in one pass with progress: the price of the API, bounded by DESIGN's setup budget.
+    /// </summary>
+    internal static SamplerIndex SequentialIndex(CliIO io, WeightSchedule schedule, bool progress)
+    {
         var integral = new ModelIntegral(schedule);
-        long samples = recipe.Samples;
-        SamplerIndex index;
-        if (samples < int.MaxValue)
-        {
-            index = SamplerIndex.Build(schedule, integral, interval: (int)samples + 1);
-        }
-        else
-        {
-            using var bar = io.Progress("indexing", samples, progress);
-            index = SamplerIndex.Build(schedule, integral, SamplerIndex.DefaultInterval, new FractionProgress(bar, samples));
-            bar.Finish();
-        }
-        return Samplers.ForRecipe(recipe, index);
+        long samples = schedule.Recipe.Samples;
+        if (samples < int.MaxValue) return SamplerIndex.Build(schedule, integral, interval: (int)samples + 1);
+        using var bar = io.Progress("indexing", samples, progress);
+        var index = SamplerIndex.Build(schedule, integral, SamplerIndex.DefaultInterval, new FractionProgress(bar, samples));
+        bar.Finish();
+        return index;
     }
 
     private static string Description(Recipe.Model.Recipe recipe, string hash, long[] counts)
