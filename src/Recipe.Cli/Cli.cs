@@ -153,11 +153,20 @@ public static class Cli
         var format = new Option<string>("--format", "-f") { Description = "table, json or markdown.", DefaultValueFactory = _ => "table" };
         format.AcceptOnlyFromAmong("table", "json", "markdown");
         var name = RecipeNameOption();
-        var plan = new Command("plan", "Tokens, share and epochs per source and phase, from the exact integral of the schedule.") { recipe, format, name };
+        var plot = new Option<string[]>("--plot")
+        {
+            Description = "Also draw the schedule to FILE (.svg or .png; repeat for both): weights over training above, cumulative tokens per source against each source's limit below.",
+            HelpName = "file",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var plan = new Command("plan", "Tokens, share and epochs per source and phase, from the exact integral of the schedule.") { recipe, format, name, plot };
         plan.SetAction(parse => Guard(io, () =>
         {
             if (RecipeFiles.LoadOne(io, parse.GetValue(recipe)!, parse.GetValue(name)) is not { } loaded) return ExitCodes.Errors;
+            string[] plots = parse.GetValue(plot) ?? Array.Empty<string>();
+            foreach (string file in plots) PlotOutput.CheckPath(file);
             var recipePlan = RecipePlan.For(loaded);
+            foreach (string file in plots) PlotOutput.Write(loaded, file);
             io.Out.Write(parse.GetValue(format) switch
             {
                 "json" => PlanOutput.Json(recipePlan),

@@ -15,6 +15,9 @@ public class SchemaTests
     public static IEnumerable<object[]> ShippedRecipes() =>
         Directory.EnumerateFiles(Path.Combine(RepoRoot(), "examples", "PublishedMixes"), "*.recipe.json", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(Path.Combine(RepoRoot(), "benchmarks"), "*.recipe.json", SearchOption.AllDirectories))
+            // The test projects' own recipes (tests/*/Recipes/*.recipe.json), which the loader and runtime tests compile.
+            .Concat(Directory.EnumerateDirectories(Path.Combine(RepoRoot(), "tests"), "Recipes", SearchOption.AllDirectories)
+                .SelectMany(dir => Directory.EnumerateFiles(dir, "*.recipe.json", SearchOption.TopDirectoryOnly)))
             .Where(path => !path.Contains(Path.DirectorySeparatorChar + "bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal) &&
                            !path.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             .OrderBy(path => path, StringComparer.Ordinal)
@@ -29,12 +32,18 @@ public class SchemaTests
     }
 
     [Fact]
-    public void There_are_shipped_recipes_to_validate() => Assert.True(ShippedRecipes().Count() >= 9);
+    public void There_are_shipped_recipes_to_validate()
+    {
+        var all = ShippedRecipes().Select(row => (string)row[0]).ToList();
+        Assert.True(all.Count(p => p.StartsWith("examples", StringComparison.Ordinal)) >= 8, string.Join(", ", all));
+        Assert.True(all.Count(p => p.StartsWith("tests", StringComparison.Ordinal)) >= 4, string.Join(", ", all));
+    }
 
     [Theory]
     [InlineData("\"colour\": \"blue\",", "unknown top-level property")]
     [InlineData("\"weights\": \"percentage\",", "weight mode outside the enum")]
     [InlineData("\"sequenceLength\": 0,", "sequence length below 1")]
+    [InlineData("\"maxEpochs\": 0,", "maxEpochs not above 0 (exclusiveMinimum)")]
     public void A_recipe_the_compiler_rejects_fails_the_schema_too(string insert, string what)
     {
         string text = Valid.Replace("\"seed\": 1,", insert + " \"seed\": 1,", StringComparison.Ordinal);

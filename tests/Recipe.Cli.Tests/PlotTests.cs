@@ -1,0 +1,99 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Recipe.Model;
+using Recipe.Model.Json;
+
+namespace Recipe.Cli.Tests;
+
+/// <summary><c>recipe plan R --plot FILE</c>: the SVG and PNG of the schedule.</summary>
+public class PlotTests
+{
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+
+    private static string Example(string name) => RepoRoot.Combine(Path.Combine("examples", "PublishedMixes", "recipes", name + ".recipe.json"));
+
+    private static Recipe.Model.Recipe LoadRecipe(string path)
+    {
+        var parsed = RecipeJsonReader.Read(File.ReadAllText(path));
+        Assert.NotNull(parsed.Recipe);
+        return parsed.Recipe!;
+    }
+
+    [Theory]
+    [InlineData("llama3-405b")]
+    [InlineData("quality-temperature")]
+    [InlineData("chinchilla")]
+    public void The_svg_is_well_formed_with_one_series_per_source_in_each_panel_and_the_phase_labels(string example)
+    {
+        using var temp = new TempFolder();
+        string svg = temp.File("plan.svg");
+        var result = Tool.Run("plan", Example(example), "--plot", svg);
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Contains("tokens per phase:", result.Out);
+
+        var document = XDocument.Load(svg);
+        Assert.Equal(Svg + "svg", document.Root!.Name);
+        var recipe = LoadRecipe(Example(example));
+        var paths = document.Descendants(Svg + "path").ToList();
+        for (int s = 0; s < recipe.Sources.Count; s++)
+        {
+            string color = PlotOutput.SeriesColor(s);
+            // A series is a long polyline in the source's colour: one in the weights panel, one in the cumulative one.
+            int series = paths.Count(p => string.Equals((string?)p.Attribute("stroke"), color, StringComparison.OrdinalIgnoreCase) &&
+                                          p.Attribute("stroke-dasharray") is null &&
+                                          Regex.Matches((string?)p.Attribute("d") ?? "", "L").Count >= 100);
+            Assert.True(series == 2, $"{recipe.Sources[s].Name} ({color}): {series} series");
+        }
+        var texts = document.Descendants(Svg + "text").Select(t => t.Value.Trim()).ToHashSet();
+        foreach (var source in recipe.Sources) Assert.Contains(source.Name, texts);
+        foreach (var phase in recipe.Schedule.Phases) Assert.Contains(phase.Name, texts);
+        Assert.Contains(texts, t => Regex.IsMatch(t, @"^\d+(\.\d+)?[KMBT]$"));
+    }
+
+    [Fact]
+    public void The_png_has_the_signature_and_a_plausible_size_and_both_files_can_be_asked_for_at_once()
+    {
+        using var temp = new TempFolder();
+        string png = temp.File("plan.png");
+        string svg = temp.File("sub/plan.svg");
+        var result = Tool.Run("plan", Example("llama3-405b"), "--plot", png, "--plot", svg);
+        Assert.True(result.Exit == 0, result.ToString());
+        byte[] bytes = File.ReadAllBytes(png);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes.Take(8).ToArray());
+        Assert.InRange(bytes.Length, 10_000, 5_000_000);
+        // IHDR: width and height, big-endian, at bytes 16..23.
+        int width = (bytes[16] << 24) | (bytes[17] << 16) | (bytes[18] << 8) | bytes[19];
+        int height = (bytes[20] << 24) | (bytes[21] << 16) | (bytes[22] << 8) | bytes[23];
+        Assert.Equal((PlotOutput.Width, PlotOutput.Height), (width, height));
+        Assert.True(File.Exists(svg));
+    }
+
+    [Fact]
+    public void Another_extension_is_a_usage_error_and_writes_nothing()
+    {
+        using var temp = new TempFolder();
+        string pdf = temp.File("plan.pdf");
+        var result = Tool.Run("plan", Example("llama3-405b"), "--plot", pdf);
+        Assert.NotEqual(0, result.Exit);
+        Tool.AssertOneErrorLine(result, ".svg or .png");
+        Assert.False(File.Exists(pdf));
+    }
+
+    [Fact]
+    public void Samples_include_every_phase_boundary_and_the_token_before_it()
+    {
+        var recipe = LoadRecipe(Example("llama3-405b"));
+        long[] positions = PlotOutput.SamplePositions(recipe);
+        Assert.InRange(positions.Length, PlotOutput.Samples, PlotOutput.Samples + 1 + 2 * recipe.Schedule.Phases.Count);
+        Assert.Equal(0, positions[0]);
+        Assert.Equal(recipe.TotalTokens, positions[^1]);
+        foreach (var phase in recipe.Schedule.Phases.Where(p => p.At > 0))
+        {
+            Assert.Contains(phase.At, positions);
+            Assert.Contains(phase.At - 1, positions);
+        }
+    }
+}
