@@ -30,12 +30,36 @@ public sealed class WeightSchedule
 
     private readonly WeightSegment[] _segments;
 
+    // Unit roundoff of double arithmetic, 2^-53.
+    private const double Roundoff = 1.1102230246251565E-16;
+
     private WeightSchedule(Recipe recipe, WeightSegment[] segments, TemperatureCoefficients? temperature)
     {
         Recipe = recipe;
         _segments = segments;
         Temperature = temperature;
+        int k = recipe.Sources.Count;
+        // Forward error of this evaluation order against real arithmetic on the raw weights: normalising costs
+        // k·u of a weight, a slope (k + 3)·u per token of the segment, Horner's rule 3·u of |C| + |x|·(|a| + 2|h·x|)
+        // <= 3t, and every earlier segment leaves its own error in C. Summed: u·t·(2k + 13 + 9·segments); doubled.
+        IntegralErrorPerToken = temperature is null ? 2 * Roundoff * (2 * k + 13 + 9 * segments.Length) : double.NaN;
+        WeightError = temperature is null ? 2 * Roundoff * (3 * k + 10) : double.NaN;
     }
+
+    /// <summary>
+    /// How far <see cref="CumulativeTokens(long, int)"/> can be from the exact integral of the recipe's weights (real
+    /// arithmetic on the raw weights), per token of position: the difference at token t is at most
+    /// <c>IntegralErrorPerToken · max(t, 1)</c> for every source. A rounding-error bound of this evaluation order with a
+    /// factor of two to spare; it lets the sampler decide some comparisons with the integral without evaluating it.
+    /// NaN for the temperature schedule, whose quadrature has no such bound.
+    /// </summary>
+    public double IntegralErrorPerToken { get; }
+
+    /// <summary>
+    /// How far <c>Level + Slope·x</c> of a segment can be from the exact weight (an absolute bound, weights being
+    /// fractions of the mix); NaN for the temperature schedule.
+    /// </summary>
+    public double WeightError { get; }
 
     public Recipe Recipe { get; }
 
@@ -46,6 +70,60 @@ public sealed class WeightSchedule
 
     /// <summary>Folded constants of the temperature schedule, or null.</summary>
     public TemperatureCoefficients? Temperature { get; }
+
+    /// <summary>
+    /// A static mix as whole parts in lowest terms: source k takes exactly parts[k] of every Σ parts samples when the
+    /// raw weights, read as the decimals they were written as (at most 9 decimal places), are in those ratios. Null
+    /// when the schedule moves (several phases, temperature) or the parts would sum to more than
+    /// <paramref name="maxPeriod"/>.
+    /// </summary>
+    public long[]? StaticParts(long maxPeriod)
+    {
+        if (Temperature is not null || _segments.Length != 1) return null;
+        var weights = Recipe.Schedule.Phases[0].Weights;
+        var scaled = new decimal[weights.Count];
+        for (int i = 0; i < scaled.Length; i++)
+        {
+            double weight = weights[i];
+            if (!(weight >= 0) || weight > 1e15) return null;
+            // (decimal)double keeps 15 significant digits: the decimal the user wrote, when it converts back exactly.
+            scaled[i] = (decimal)weight;
+            if ((double)scaled[i] != weight) return null;
+        }
+        decimal scale = 1;
+        for (int places = 0; ; places++)
+        {
+            bool whole = true;
+            for (int i = 0; i < scaled.Length && whole; i++) whole = decimal.Truncate(scaled[i] * scale) == scaled[i] * scale;
+            if (whole) break;
+            if (places == 9) return null;
+            scale *= 10;
+        }
+        var parts = new long[scaled.Length];
+        long divisor = 0;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            decimal part = scaled[i] * scale;
+            if (part > maxPeriod) return null;
+            parts[i] = (long)part;
+            divisor = GreatestCommonDivisor(divisor, parts[i]);
+        }
+        if (divisor == 0) return null;
+        long period = 0;
+        for (int i = 0; i < parts.Length; i++)
+        {
+            parts[i] /= divisor;
+            period += parts[i];
+            if (period > maxPeriod) return null;
+        }
+        return parts;
+    }
+
+    private static long GreatestCommonDivisor(long a, long b)
+    {
+        while (b != 0) (a, b) = (b, a % b);
+        return a;
+    }
 
     /// <summary>Phase weights normalised to fractions (each row sums to 1).</summary>
     public static double[] Normalize(Phase phase)
@@ -236,7 +314,13 @@ public sealed class WeightSegment
     public double[] CumulativeAtStart { get; }
 
     /// <summary>C + x·(level + x·slope/2): Horner form, the one the emitter writes.</summary>
-    internal double Integral(int source, double x) => CumulativeAtStart[source] + x * (Level[source] + HalfSlope[source] * x);
+    internal double Integral(int source, double x) => Horner(CumulativeAtStart[source], Level[source], HalfSlope[source], x);
+
+    /// <summary>
+    /// The integral on a segment from its constants, x tokens after its start: the operations, in their order, that
+    /// <see cref="WeightSchedule.CumulativeTokens(long, int)"/> and the generated kernels perform, so the same bits.
+    /// </summary>
+    public static double Horner(double cumulativeAtStart, double level, double halfSlope, double x) => cumulativeAtStart + x * (level + halfSlope * x);
 }
 
 /// <summary>

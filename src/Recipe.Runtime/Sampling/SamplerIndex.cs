@@ -53,6 +53,22 @@ public sealed class SamplerIndex
         int k = schedule.SourceCount;
         long samples = recipe.Samples;
         long checkpoints = samples / interval + 1;
+        if (PeriodicSchedule.TryCreate(schedule) is { } periodic)
+        {
+            // A static mix in closed form: Locate computes any sample directly, so the state at 0 (and at every
+            // int.MaxValue samples, the widest interval the format holds) is all the index keeps.
+            interval = int.MaxValue;
+            checkpoints = samples / interval + 1;
+            var states = new sbyte[checkpoints * k];
+            var counts = new long[k];
+            for (long c = 0; c < checkpoints; c++)
+            {
+                periodic.CountsAt(c * interval, counts);
+                Record(states, c, c * interval, counts, integral, recipe.SequenceLength);
+            }
+            progress?.Report(1.0);
+            return new SamplerIndex(Model.RecipeHash.Compute(recipe), k, interval, samples, states);
+        }
         var deltas = new sbyte[checkpoints * k];
         var scheduler = new DeadlineScheduler<TIntegral>(schedule, integral);
         scheduler.Reset(0, new long[k]);

@@ -5,19 +5,21 @@ using System.Runtime.CompilerServices;
 namespace Recipe.Runtime.Sampling;
 
 /// <summary>
-/// A seeded, random-access bijection on [0, size): a 4-round Feistel network on the bit width of size − 1, with
-/// cycle walking (re-encrypting until the value falls inside the domain). Each round xors one part of the word
-/// with a keyed hash of the other part, which is invertible, so the network permutes its power-of-two domain;
-/// cycle walking restricts a permutation to a subset, so the result is a permutation for every size. The halves
-/// may be unequal (an odd width), which keeps the domain below 2·size, so a walk takes fewer than two encryptions
-/// on average. No index is materialised.
+/// A seeded, random-access bijection on [0, size): a 4-round Feistel network on the pairs [0, a) × [0, b) with
+/// b = 2^⌊bits/2⌋ and a = ⌈size / b⌉ (bits the width of size − 1), with cycle walking (re-encrypting until the value
+/// falls inside the domain). Rounds alternate: the high part takes a keyed hash of the low part reduced to [0, a),
+/// added modulo a; the low part takes a keyed hash of the high part added modulo b. Each round is invertible, so the
+/// network permutes its a·b pairs, and cycle walking restricts a permutation to a subset, so the result is a
+/// permutation for every size. Because a·b − size &lt; b, a walk is needed for fewer than 1 in a ≈ √size values:
+/// the loop almost never repeats, so the processor predicts it and overlaps consecutive lookups. No index is
+/// materialised and no division is made.
 /// </summary>
 public readonly struct SequencePermutation
 {
     private readonly long _size;
     private readonly int _lowBits;
     private readonly ulong _lowMask;
-    private readonly ulong _highMask;
+    private readonly ulong _high;
     private readonly ulong _key0, _key1, _key2, _key3;
 
     /// <param name="size">Number of elements (at least 1).</param>
@@ -29,7 +31,8 @@ public readonly struct SequencePermutation
         int bits = Math.Max(2, 64 - BitOperations.LeadingZeroCount((ulong)(size - 1)));
         _lowBits = bits / 2;
         _lowMask = (1UL << _lowBits) - 1;
-        _highMask = (1UL << (bits - _lowBits)) - 1;
+        // a ≤ 2^32 (bits ≤ 63), so a 32-bit hash times a fits in 64 bits.
+        _high = ((ulong)(size - 1) >> _lowBits) + 1;
         _key0 = Mix(key);
         _key1 = Mix(_key0 ^ 0x9E3779B97F4A7C15UL);
         _key2 = Mix(_key1 ^ 0x9E3779B97F4A7C15UL);
@@ -37,6 +40,24 @@ public readonly struct SequencePermutation
     }
 
     public long Size => _size;
+
+    // The network's constants, for the vectorised form (PermutationLanes), which must compute the same bits.
+    internal int LowBits => _lowBits;
+
+    internal ulong LowMask => _lowMask;
+
+    internal ulong High => _high;
+
+    internal ulong Key0 => _key0;
+
+    internal ulong Key1 => _key1;
+
+    internal ulong Key2 => _key2;
+
+    internal ulong Key3 => _key3;
+
+    /// <summary>The hash constant of <see cref="Round"/>.</summary>
+    internal const ulong RoundMultiplier = 0xD6E8FEB86659FD93UL;
 
     /// <summary>The key of the permutation of one source in one epoch: fresh for every (seed, source, epoch).</summary>
     public static ulong Key(long seed, int source, long epoch) =>
@@ -62,18 +83,28 @@ public readonly struct SequencePermutation
     private ulong Encrypt(ulong x)
     {
         ulong high = x >> _lowBits, low = x & _lowMask;
-        high ^= Round(low, _key0) & _highMask;
-        low ^= Round(high, _key1) & _lowMask;
-        high ^= Round(low, _key2) & _highMask;
-        low ^= Round(high, _key3) & _lowMask;
+        high = AddModHigh(high, Round(low, _key0));
+        low = (low + Round(high, _key1)) & _lowMask;
+        high = AddModHigh(high, Round(low, _key2));
+        low = (low + Round(high, _key3)) & _lowMask;
         return (high << _lowBits) | low;
+    }
+
+    /// <summary>(high + the hash's top 32 bits scaled to [0, a)) mod a, without a division.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong AddModHigh(ulong high, ulong hash)
+    {
+        // Branch-free: which way the reduction goes is a coin flip per value, and a mispredicted branch costs more
+        // than the whole round. sum < 2a ≤ 2^33, so the signed difference is exact.
+        long excess = (long)(high + (((hash >> 32) * _high) >> 32)) - (long)_high;
+        return (ulong)(excess + ((excess >> 63) & (long)_high));
     }
 
     /// <summary>A keyed multiply-xorshift hash: one multiplication, enough mixing for a shuffle (not a cipher).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Round(ulong half, ulong key)
     {
-        ulong h = (half ^ key) * 0xD6E8FEB86659FD93UL;
+        ulong h = (half ^ key) * RoundMultiplier;
         return h ^ (h >> 32);
     }
 

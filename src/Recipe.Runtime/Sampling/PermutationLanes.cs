@@ -1,0 +1,98 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Recipe.Runtime.Sampling;
+
+/// <summary>
+/// The current-epoch <see cref="SequencePermutation"/> of up to eight sources as the lanes of AVX-512 registers, so
+/// a fill resolves eight samples at once: each lane picks its source's constants with one permute, and the Feistel
+/// rounds run as vector multiplies, shifts and masks. The same integer operations in the same order as the scalar
+/// network, so the same bits on every machine; where AVX-512 is missing, or a sample leaves its source's cached
+/// epoch, or a value needs cycle walking (fewer than 1 in √size), the sampler resolves that group one by one.
+/// </summary>
+internal sealed class PermutationLanes
+{
+    /// <summary>Sources one register holds.</summary>
+    public const int Width = 8;
+
+    private Vector512<ulong> _size, _lowBits, _lowMask, _high, _key0, _key1, _key2, _key3;
+    private Vector512<long> _epochStart, _epochEnd, _epoch;
+
+    private PermutationLanes()
+    {
+    }
+
+    /// <summary>Lanes for <paramref name="sources"/> sources, or null when AVX-512 is missing or they do not fit.</summary>
+    public static PermutationLanes? TryCreate(int sources) =>
+        Avx512F.IsSupported && Avx512DQ.IsSupported && sources <= Width ? new PermutationLanes() : null;
+
+    /// <summary>Takes source <paramref name="source"/>'s permutation of <paramref name="epoch"/>, which covers ordinals [start, end).</summary>
+    public void Set(int source, in SequencePermutation permutation, long epoch, long start, long end)
+    {
+        _size = _size.WithElement(source, (ulong)permutation.Size);
+        _lowBits = _lowBits.WithElement(source, (ulong)permutation.LowBits);
+        _lowMask = _lowMask.WithElement(source, permutation.LowMask);
+        _high = _high.WithElement(source, permutation.High);
+        _key0 = _key0.WithElement(source, permutation.Key0);
+        _key1 = _key1.WithElement(source, permutation.Key1);
+        _key2 = _key2.WithElement(source, permutation.Key2);
+        _key3 = _key3.WithElement(source, permutation.Key3);
+        _epoch = _epoch.WithElement(source, epoch);
+        _epochStart = _epochStart.WithElement(source, start);
+        _epochEnd = _epochEnd.WithElement(source, end);
+    }
+
+    /// <summary>
+    /// Writes the first <see cref="Width"/> samples of <paramref name="sources"/> and <paramref name="ordinals"/>, with
+    /// their epoch and sequence, to <paramref name="output"/>; false (nothing written) when one of them must be
+    /// resolved one by one.
+    /// </summary>
+    public unsafe bool TryResolve(ReadOnlySpan<long> sources, ReadOnlySpan<long> ordinals, Span<SampleRef> output)
+    {
+        if (!Avx512F.IsSupported || !Avx512DQ.IsSupported) return false;
+        var source = Vector512.Create(sources.Slice(0, Width)).AsUInt64();
+        var ordinal = Vector512.Create(ordinals.Slice(0, Width));
+        var start = Avx512F.PermuteVar8x64(_epochStart, source.AsInt64());
+        var end = Avx512F.PermuteVar8x64(_epochEnd, source.AsInt64());
+        if ((Vector512.LessThan(ordinal, start) | Vector512.GreaterThanOrEqual(ordinal, end)) != Vector512<long>.Zero) return false;
+        var lowBits = Avx512F.PermuteVar8x64(_lowBits, source);
+        var lowMask = Avx512F.PermuteVar8x64(_lowMask, source);
+        var high = Avx512F.PermuteVar8x64(_high, source);
+        var x = (ordinal - start).AsUInt64();
+
+        // One pass of the network (SequencePermutation.Encrypt), lane by lane.
+        var highPart = Avx512F.ShiftRightLogicalVariable(x, lowBits);
+        var lowPart = x & lowMask;
+        highPart = AddModHigh(highPart, Round(lowPart, Avx512F.PermuteVar8x64(_key0, source)), high);
+        lowPart = (lowPart + Round(highPart, Avx512F.PermuteVar8x64(_key1, source))) & lowMask;
+        highPart = AddModHigh(highPart, Round(lowPart, Avx512F.PermuteVar8x64(_key2, source)), high);
+        lowPart = (lowPart + Round(highPart, Avx512F.PermuteVar8x64(_key3, source))) & lowMask;
+        var sequence = Avx512F.ShiftLeftLogicalVariable(highPart, lowBits) | lowPart;
+        if (Vector512.GreaterThanOrEqual(sequence, Avx512F.PermuteVar8x64(_size, source)) != Vector512<ulong>.Zero) return false;
+
+        long* sequences = stackalloc long[Width];
+        long* epochs = stackalloc long[Width];
+        sequence.AsInt64().Store(sequences);
+        Avx512F.PermuteVar8x64(_epoch, source.AsInt64()).Store(epochs);
+        for (int i = 0; i < Width; i++) output[i] = new SampleRef((int)sources[i], ordinals[i], epochs[i], sequences[i]);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> Round(Vector512<ulong> half, Vector512<ulong> key)
+    {
+        var h = Avx512DQ.MultiplyLow(half ^ key, Vector512.Create(SequencePermutation.RoundMultiplier));
+        return h ^ Vector512.ShiftRightLogical(h, 32);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<ulong> AddModHigh(Vector512<ulong> highPart, Vector512<ulong> hash, Vector512<ulong> high)
+    {
+        // (hash >> 32) · a fits in 64 bits (a ≤ 2^32).
+        var scaled = Vector512.ShiftRightLogical(Avx512DQ.MultiplyLow(Vector512.ShiftRightLogical(hash, 32), high), 32);
+        var excess = (highPart + scaled).AsInt64() - high.AsInt64();
+        return (excess + (Vector512.ShiftRightArithmetic(excess, 63) & high.AsInt64())).AsUInt64();
+    }
+}
