@@ -74,7 +74,7 @@ public sealed class Sampler<TIntegral>
         CheckRange(sample, 1);
         Seek(ref _seeker, sample);
         int source = _seeker.Next(out long ordinal);
-        return Resolve(source, ordinal);
+        return ResolveUnchecked(source, ordinal);
     }
 
     /// <summary>
@@ -89,8 +89,35 @@ public sealed class Sampler<TIntegral>
         for (int i = 0; i < batch.Length; i++)
         {
             int source = _cursor.Next(out long ordinal);
-            batch[i] = Resolve(source, ordinal);
+            batch[i] = ResolveUnchecked(source, ordinal);
         }
+    }
+
+    /// <summary>
+    /// The scheduler's half of <see cref="Fill"/>: the source and the ordinal within it of samples
+    /// <paramref name="firstSample"/> .. + <paramref name="sources"/>.Length − 1, without the permutation. For the
+    /// device loader, which keeps this sequential part on the host and resolves epochs and sequences on the device
+    /// (<see cref="Resolve"/> gives the same values on the host). Shares the sequential cursor with <see cref="Fill"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="ordinals"/> is shorter than <paramref name="sources"/>.</exception>
+    public void FillOrdinals(long firstSample, Span<int> sources, Span<long> ordinals)
+    {
+        if (ordinals.Length < sources.Length) throw new ArgumentException($"{sources.Length} samples need as many ordinals; the span holds {ordinals.Length}.", nameof(ordinals));
+        CheckRange(firstSample, sources.Length);
+        if (_cursor.Emitted != firstSample) Seek(ref _cursor, firstSample);
+        for (int i = 0; i < sources.Length; i++) sources[i] = _cursor.Next(out ordinals[i]);
+    }
+
+    /// <summary>
+    /// The sample that draw <paramref name="ordinal"/> of source <paramref name="source"/> is: its epoch (ordinal /
+    /// sequences) and its sequence after that epoch's permutation.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="source"/> is not a source of the recipe, or <paramref name="ordinal"/> is negative.</exception>
+    public SampleRef Resolve(int source, long ordinal)
+    {
+        if ((uint)source >= (uint)_sequences.Length) throw new ArgumentOutOfRangeException(nameof(source), source, $"The recipe has {_sequences.Length} sources.");
+        if (ordinal < 0) throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, "An ordinal counts earlier samples of the source: 0 or more.");
+        return ResolveUnchecked(source, ordinal);
     }
 
     /// <summary>This rank's share of global batch <paramref name="step"/>; <paramref name="batch"/> holds at least <see cref="RankSlice.Count"/>.</summary>
@@ -144,7 +171,7 @@ public sealed class Sampler<TIntegral>
         while (scheduler.Emitted < sample) scheduler.Next(out _);
     }
 
-    private SampleRef Resolve(int source, long ordinal)
+    private SampleRef ResolveUnchecked(int source, long ordinal)
     {
         long sequences = _sequences[source];
         long epoch = ordinal / sequences;
