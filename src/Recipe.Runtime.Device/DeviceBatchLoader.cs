@@ -172,7 +172,18 @@ public sealed class DeviceBatchLoader<TIntegral> : IDisposable
         int current = _current, other = _current ^ 1;
         if (_queued[current] != _nextStep) Enqueue(_nextStep, current);
         // The caller released the other buffer by calling: refill it with the next batch while this one completes.
-        if (_nextStep + 1 < Steps) Enqueue(_nextStep + 1, other);
+        if (_nextStep + 1 < Steps)
+        {
+            try
+            {
+                Enqueue(_nextStep + 1, other);
+            }
+            catch (TokenFormatException)
+            {
+                // In stream order, as the CPU loader reports it: this batch still arrives, and the next call, which
+                // prepares the failing batch again, throws at it.
+            }
+        }
         _streams[current].Synchronize();
         batch = _batches[current];
         _queued[current] = -1;

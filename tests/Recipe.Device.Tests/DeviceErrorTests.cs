@@ -1,6 +1,9 @@
 using System;
+using System.Threading;
 using Recipe.Loading.Tests;
+using Recipe.Runtime.Data;
 using Recipe.Runtime.Device;
+using Recipe.Runtime.Loading;
 
 namespace Recipe.Device.Tests;
 
@@ -48,5 +51,38 @@ public class DeviceErrorTests(AcceleratorFixture fixture)
         device.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => device.TryNext(out _));
+    }
+
+    [Fact]
+    public void A_staged_read_error_reaches_the_consumer_at_the_batch_that_failed_after_the_batches_before_it()
+    {
+        using var data = FixtureData.Create();
+        var recipe = data.WithUnreadableMath();
+        using var device = data.OpenDevice(fixture.Accelerator, DeviceResidency.None, batchSize: 1, recipe: recipe);
+
+        FixtureData.AssertReadErrorAtFirstMath(recipe, () => device.Next().Step);
+    }
+
+    [Fact]
+    public void A_resident_source_that_cannot_be_read_fails_the_loaders_creation()
+    {
+        using var data = FixtureData.Create();
+        var recipe = data.WithUnreadableMath();
+
+        var error = Assert.Throws<TokenFormatException>(() => data.OpenDevice(fixture.Accelerator, DeviceResidency.All, recipe: recipe));
+        Assert.Contains("math.npy", error.Message);
+    }
+
+    [Fact]
+    public void A_cancelled_loader_stops_loading()
+    {
+        using var data = FixtureData.Create();
+        using var cancel = new CancellationTokenSource();
+        using var device = DeviceBatchLoader.Open(FixtureData.Recipe(), data.Root, fixture.Accelerator,
+            new LoaderOptions { BatchSize = 8, Log = null, Cancellation = cancel.Token });
+        device.Next();
+        cancel.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => device.Next());
     }
 }
