@@ -1,11 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
 using System.Threading;
-using Recipe.Runtime.Data;
 using Recipe.Runtime.Loading;
-using Recipe.Runtime.Sampling;
 
 namespace Recipe.Loading.Tests;
 
