@@ -70,9 +70,10 @@ public class KernelTests(AcceleratorFixture fixture)
     [InlineData(nameof(LoaderKernels.Gather))]
     public void The_kernel_compiles_to_PTX_for_the_H200(string kernel)
     {
-        // No GPU needed: ILGPU's PTX backend compiles for a named architecture (sm_90 is the H100/H200). This is what
-        // catches a throw, an allocation or an unsupported call in the kernels or in SequencePermutation, which the CPU
-        // accelerator would run without complaint.
+        // No GPU needed: ILGPU's PTX backend compiles for a named architecture (sm_90 is the H100/H200; ILGPU 1.5.3
+        // writes sm_80 PTX for it, which the driver compiles for the device). This is what catches a throw, an
+        // allocation or an unsupported call in the kernels or in SequencePermutation, which the CPU accelerator would
+        // run without complaint.
         using var context = Context.Create(builder => builder.Cuda());
         using var backend = new PTXBackend(context, new CudaCapabilityContext(CudaArchitecture.SM_90), CudaArchitecture.SM_90, CudaInstructionSet.ISA_80, null);
         var entry = EntryPointDescription.FromImplicitlyGroupedKernel(typeof(LoaderKernels).GetMethod(kernel)!);
