@@ -27,8 +27,6 @@ namespace Recipe.Benchmarks;
 public static class LoaderComparison
 {
     public const double Target = 0.70;
-    private const int Rounds = 5;
-    private static readonly double RoundSeconds = 0.25;
     private static readonly int[] BatchSizes = { 8, 64 };
     private static readonly int[] Lengths = { 2048, 8192 };
 
@@ -39,7 +37,7 @@ public static class LoaderComparison
     {
         int[] lengths = onlyLength > 0 ? new[] { onlyLength } : Lengths;
         int[] batchSizes = onlyBatch > 0 ? new[] { onlyBatch } : BatchSizes;
-        Console.WriteLine(Inv($"{Environment.ProcessorCount} logical CPUs, {RuntimeInformation.ProcessArchitecture}, AVX2 {Avx2.IsSupported}, .NET {Environment.Version}; shards {megabytes} MB in all; median of {Rounds} rounds of {RoundSeconds} s"));
+        Console.WriteLine(Inv($"{Environment.ProcessorCount} logical CPUs, {RuntimeInformation.ProcessArchitecture}, AVX2 {Avx2.IsSupported}, .NET {Environment.Version}; shards {megabytes} MB in all; median of {Rates.Rounds} rounds of {Rates.RoundSeconds} s"));
         string root = Path.Combine(Path.GetTempPath(), "recipe-loader-bench-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(root);
         try
@@ -94,7 +92,7 @@ public static class LoaderComparison
     }
 
     /// <summary>Three sources of random tokens below a Llama 3 / GPT-2 vocabulary, one file each (web over two).</summary>
-    private static void WriteShards(string root, string dtype, long tokensPerSource)
+    internal static void WriteShards(string root, string dtype, long tokensPerSource)
     {
         string folder = Path.Combine(root, dtype);
         Directory.CreateDirectory(folder);
@@ -124,7 +122,7 @@ public static class LoaderComparison
         }
     }
 
-    private static Recipe.Model.Recipe BenchRecipe(string dtype, int length, long tokensPerSource)
+    internal static Recipe.Model.Recipe BenchRecipe(string dtype, int length, long tokensPerSource)
     {
         // About 2e10 tokens: more than the measurement reads, so no round runs out of batches.
         long total = 20_000_000_000L / length * length;
@@ -149,7 +147,7 @@ public static class LoaderComparison
     }
 
     /// <summary>Reads every token once so the measured passes find every page mapped (the shards are page-cached from the write).</summary>
-    private static double Touch(IReadOnlyList<TokenSource> sources)
+    internal static double Touch(IReadOnlyList<TokenSource> sources)
     {
         var buffer = new int[1 << 20];
         long bytes = 0;
@@ -167,36 +165,18 @@ public static class LoaderComparison
         return bytes / watch.Elapsed.TotalSeconds / 1e9;
     }
 
-    /// <summary>Median tokens/s the consumer receives over <see cref="Rounds"/> rounds.</summary>
+    /// <summary>Median tokens/s the consumer receives over <see cref="Rates.Rounds"/> rounds.</summary>
     private static double LoaderRate(Recipe.Model.Recipe recipe, IReadOnlyList<TokenSource> sources, SamplerIndex index, int batchSize, int prefetch)
     {
         using var loader = BatchLoader.ForRecipe(recipe, sources, new LoaderOptions { BatchSize = batchSize, PrefetchDepth = prefetch, Log = null }, index);
-        long tokensPerBatch = (long)batchSize * recipe.SequenceLength;
         long sink = 0;
-        // Warm-up past tiered compilation, and the ring filled once.
-        var warmup = Stopwatch.StartNew();
-        while (warmup.Elapsed.TotalSeconds < 0.2) sink += loader.Next().Tokens[0];
-
-        var rates = new double[Rounds];
-        long roundTicks = (long)(Stopwatch.Frequency * RoundSeconds);
-        for (int round = 0; round < Rounds; round++)
+        double rate = Rates.Median(() =>
         {
-            long batches = 0;
-            long start = Stopwatch.GetTimestamp();
-            long elapsed;
-            do
-            {
-                var batch = loader.Next();
-                sink += batch.Tokens[batch.Tokens.Length - 1];
-                batches++;
-                elapsed = Stopwatch.GetTimestamp() - start;
-            }
-            while (elapsed < roundTicks);
-            rates[round] = batches * tokensPerBatch * (double)Stopwatch.Frequency / elapsed;
-        }
+            var batch = loader.Next();
+            sink += batch.Tokens[batch.Tokens.Length - 1];
+        }, (long)batchSize * recipe.SequenceLength);
         GC.KeepAlive(sink);
-        Array.Sort(rates);
-        return rates[Rounds / 2];
+        return rate;
     }
 
     /// <summary>
@@ -212,29 +192,10 @@ public static class LoaderComparison
         source.AsSpan().Fill(1);
         var destination = GC.AllocateUninitializedArray<int>(batchSize * length, pinned: true);
         ulong state = 0x2545F4914F6CDD1DUL;
-        long tokensPerBatch = (long)batchSize * length;
 
-        var warmup = Stopwatch.StartNew();
-        while (warmup.Elapsed.TotalSeconds < 0.2) CopyBatch(source, destination, rowBytes, rowsInBuffer, ref state);
-        var rates = new double[Rounds];
-        long roundTicks = (long)(Stopwatch.Frequency * RoundSeconds);
-        for (int round = 0; round < Rounds; round++)
-        {
-            long batches = 0;
-            long start = Stopwatch.GetTimestamp();
-            long elapsed;
-            do
-            {
-                CopyBatch(source, destination, rowBytes, rowsInBuffer, ref state);
-                batches++;
-                elapsed = Stopwatch.GetTimestamp() - start;
-            }
-            while (elapsed < roundTicks);
-            rates[round] = batches * tokensPerBatch * (double)Stopwatch.Frequency / elapsed;
-        }
+        double rate = Rates.Median(() => CopyBatch(source, destination, rowBytes, rowsInBuffer, ref state), (long)batchSize * length);
         GC.KeepAlive(destination[^1]);
-        Array.Sort(rates);
-        return rates[Rounds / 2];
+        return rate;
     }
 
     private static void CopyBatch(byte[] source, int[] destination, int rowBytes, int rowsInBuffer, ref ulong state)
@@ -251,5 +212,5 @@ public static class LoaderComparison
         }
     }
 
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -21,6 +21,7 @@ public static class Program
         {
             return SamplerComparison.Run(args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : long.MaxValue);
         }
+        if (args.Length > 0 && args[0] == "--device") return DeviceComparison.Run(args[1..]);
         if (args.Length > 0 && args[0] == "--loader")
         {
             int Arg(int i, int fallback) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : fallback;
@@ -94,32 +95,18 @@ public static class Program
     private static (double Ns, double Bytes) Measure(Func<double> run)
     {
         const int Rounds = 7;
-        long roundTicks = Stopwatch.Frequency / 5;
         // Warm up past tiered compilation (tier 0, OSR, tier 1 with PGO).
         var warmup = Stopwatch.StartNew();
         while (warmup.ElapsedMilliseconds < 500) run();
 
+        // Everything the rounds use is allocated before the counter is read: the figure is the calls' own allocation.
         var perCall = new double[Rounds];
-        long calls = 0;
+        Action step = () => run();
+        Func<long, long, double> nanoseconds = static (passes, ticks) => ticks * 1e9 / Stopwatch.Frequency / (passes * WeightsBenchmarks.Positions);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        for (int round = 0; round < Rounds; round++)
-        {
-            long passes = 0;
-            long start = Stopwatch.GetTimestamp();
-            long elapsed;
-            do
-            {
-                run();
-                passes++;
-                elapsed = Stopwatch.GetTimestamp() - start;
-            }
-            while (elapsed < roundTicks);
-            perCall[round] = elapsed * 1e9 / Stopwatch.Frequency / (passes * WeightsBenchmarks.Positions);
-            calls += passes * WeightsBenchmarks.Positions;
-        }
+        long calls = Rates.TimedRounds(step, perCall, 0.2, nanoseconds) * WeightsBenchmarks.Positions;
         long allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-        Array.Sort(perCall);
-        return (perCall[Rounds / 2], (double)allocated / calls);
+        return (Rates.Median(perCall), (double)allocated / calls);
     }
 
     /// <summary>Generated and Model agree bit for bit (DESIGN 5); the dictionary port agrees to rounding.</summary>

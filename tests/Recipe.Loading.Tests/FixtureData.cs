@@ -76,6 +76,47 @@ internal sealed class FixtureData : IDisposable
             Cancellation = cancellation,
         });
 
+    /// <summary>
+    /// Replaces math by int64 .npy tokens that do not fit an int and returns the recipe that reads it: every batch with
+    /// a math row fails to read, with a <see cref="Recipe.Runtime.Data.TokenFormatException"/> naming math.npy.
+    /// </summary>
+    public Recipe.Model.Recipe WithUnreadableMath()
+    {
+        var values = new byte[1500 * 8];
+        for (int i = 0; i < 1500; i++) BitConverter.TryWriteBytes(values.AsSpan(i * 8), (1L << 40) + i);
+        File.WriteAllBytes(Path.Combine(Root, "math.npy"), Npy("<i8", values, "(1500,)"));
+        var recipe = Recipe(text => text.Replace("\"format\": \"uint16\", \"files\": [\"math.bin\"]", "\"format\": \"npy\", \"files\": [\"math.npy\"]"));
+        Assert.Equal("npy", recipe.Sources[2].Format);
+        return recipe;
+    }
+
+    /// <summary>
+    /// Takes batches of one row through <paramref name="nextStep"/> (a loader's Next, returning the step) over the
+    /// recipe of <see cref="WithUnreadableMath"/>: every batch before the first math sample arrives, that one throws
+    /// the read error, and so does the call after it.
+    /// </summary>
+    public static void AssertReadErrorAtFirstMath(Recipe.Model.Recipe recipe, Func<long> nextStep)
+    {
+        long firstMath = FirstSampleOf(recipe, source: 2);
+        var delivered = new List<long>();
+        var error = Assert.Throws<Recipe.Runtime.Data.TokenFormatException>((Action)(() =>
+        {
+            while (true) delivered.Add(nextStep());
+        }));
+        Assert.Equal(firstMath, delivered.Count);
+        Assert.Contains("math.npy", error.Message);
+        Assert.Throws<Recipe.Runtime.Data.TokenFormatException>(() => nextStep());
+    }
+
+    /// <summary>The first global sample of the fixture's stream (unshifted, L = 16) that reads <paramref name="source"/>.</summary>
+    private static long FirstSampleOf(Recipe.Model.Recipe recipe, int source)
+    {
+        var sampler = Samplers.ForRecipe(recipe, sequencesPerSource: new long[] { 281, 187, 93 });
+        long first = 0;
+        while (sampler.Locate(first).Source != source) first++;
+        return first;
+    }
+
     /// <summary>The expected row of <paramref name="sample"/>, straight from the in-memory stream.</summary>
     public ReadOnlySpan<int> Window(SampleRef sample, int length, bool shifted) =>
         Streams[sample.Source].AsSpan(checked((int)(sample.Sequence * length)), length + (shifted ? 1 : 0));
@@ -94,6 +135,22 @@ internal sealed class FixtureData : IDisposable
         {
             // A mapped file may still be open on some platforms; the temp folder is left for the OS to clean.
         }
+    }
+
+    /// <summary>numpy/lib/format.py version 1.0: magic, version, header length, the dict padded so data starts at a multiple of 64.</summary>
+    private static byte[] Npy(string descr, byte[] data, string shape)
+    {
+        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
+        int padding = (64 - (10 + dict.Length + 1) % 64) % 64;
+        string header = dict + new string(' ', padding) + "\n";
+        var bytes = new List<byte> { 0x93 };
+        bytes.AddRange(System.Text.Encoding.ASCII.GetBytes("NUMPY"));
+        bytes.Add(1);
+        bytes.Add(0);
+        bytes.AddRange(BitConverter.GetBytes(checked((ushort)header.Length)));
+        bytes.AddRange(System.Text.Encoding.ASCII.GetBytes(header));
+        bytes.AddRange(data);
+        return bytes.ToArray();
     }
 
     private static void WriteUInt16(string path, ReadOnlySpan<int> tokens)

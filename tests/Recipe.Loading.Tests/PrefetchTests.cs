@@ -1,12 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
-using System.Text;
 using System.Threading;
-using Recipe.Runtime.Data;
 using Recipe.Runtime.Loading;
-using Recipe.Runtime.Sampling;
 
 namespace Recipe.Loading.Tests;
 
@@ -97,26 +92,10 @@ public class PrefetchTests
     public void A_read_error_reaches_the_consumer_at_the_batch_that_failed_after_the_batches_before_it()
     {
         using var data = FixtureData.Create();
-        // math as int64 .npy tokens that do not fit an int: every batch with a math row fails to read.
-        var values = new byte[1500 * 8];
-        for (int i = 0; i < 1500; i++) BitConverter.TryWriteBytes(values.AsSpan(i * 8), (1L << 40) + i);
-        File.WriteAllBytes(Path.Combine(data.Root, "math.npy"), Npy("<i8", values, "(1500,)"));
-        var recipe = FixtureData.Recipe(text => text.Replace("\"format\": \"uint16\", \"files\": [\"math.bin\"]", "\"format\": \"npy\", \"files\": [\"math.npy\"]"));
-        Assert.Equal("npy", recipe.Sources[2].Format);
-
-        var sampler = Samplers.ForRecipe(recipe, sequencesPerSource: new long[] { 281, 187, 93 });
-        long firstMath = 0;
-        while (sampler.Locate(firstMath).Source != 2) firstMath++;
-
+        var recipe = data.WithUnreadableMath();
         using var loader = data.Open(batchSize: 1, prefetch: 4, recipe: recipe);
-        var delivered = new List<long>();
-        var error = Assert.Throws<TokenFormatException>((Action)(() =>
-        {
-            while (true) delivered.Add(loader.Next().Step);
-        }));
-        Assert.Equal(firstMath, delivered.Count);
-        Assert.Contains("math.npy", error.Message);
-        Assert.Throws<TokenFormatException>(() => loader.Next());
+
+        FixtureData.AssertReadErrorAtFirstMath(recipe, () => loader.Next().Step);
     }
 
     private static bool WaitUntil(Func<bool> condition)
@@ -128,21 +107,5 @@ public class PrefetchTests
             Thread.Sleep(1);
         }
         return true;
-    }
-
-    /// <summary>numpy/lib/format.py version 1.0: magic, version, header length, the dict padded so data starts at a multiple of 64.</summary>
-    private static byte[] Npy(string descr, byte[] data, string shape)
-    {
-        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}";
-        int padding = (64 - (10 + dict.Length + 1) % 64) % 64;
-        string header = dict + new string(' ', padding) + "\n";
-        var bytes = new List<byte> { 0x93 };
-        bytes.AddRange(Encoding.ASCII.GetBytes("NUMPY"));
-        bytes.Add(1);
-        bytes.Add(0);
-        bytes.AddRange(BitConverter.GetBytes(checked((ushort)header.Length)));
-        bytes.AddRange(Encoding.ASCII.GetBytes(header));
-        bytes.AddRange(data);
-        return bytes.ToArray();
     }
 }

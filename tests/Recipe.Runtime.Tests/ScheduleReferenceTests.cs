@@ -192,7 +192,7 @@ public class ScheduleReferenceTests(ITestOutputHelper output)
                 starts[k] = epoch * size;
                 lanes!.Set(k, permutations[k], epoch, starts[k], starts[k] + size);
             }
-            var sources = new long[PermutationLanes.Width];
+            var sources = new int[PermutationLanes.Width];
             var ordinals = new long[PermutationLanes.Width];
             for (int i = 0; i < sources.Length; i++)
             {
@@ -208,7 +208,7 @@ public class ScheduleReferenceTests(ITestOutputHelper output)
             }
             for (int i = 0; i < resolved.Length; i++)
             {
-                int k = (int)sources[i];
+                int k = sources[i];
                 var expected = permutations[k][ordinals[i] - starts[k]];
                 Assert.Equal(new SampleRef(k, ordinals[i], epochs[k], expected), resolved[i]);
                 compared++;

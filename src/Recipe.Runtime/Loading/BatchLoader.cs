@@ -29,9 +29,9 @@ namespace Recipe.Runtime.Loading;
 public sealed class BatchLoader<TIntegral> : IDisposable
     where TIntegral : struct, IScheduleIntegral
 {
+    private readonly LoaderCore<TIntegral> _core;
     private readonly Sampler<TIntegral> _sampler;
     private readonly TokenSource[] _sources;
-    private readonly bool _ownsSources;
     private readonly int _length;
     private readonly int _width;
     private readonly bool _shifted;
@@ -79,34 +79,14 @@ public sealed class BatchLoader<TIntegral> : IDisposable
 
     internal BatchLoader(WeightSchedule schedule, TIntegral integral, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex? index, bool ownsSources, string? where)
     {
-        ArgumentNullException.ThrowIfNull(schedule);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        var recipe = schedule.Recipe;
-        SourceChecks.CheckShape(recipe, sources);
-        _length = recipe.SequenceLength;
-        _shifted = options.Shifted;
-        _width = checked(_length + (_shifted ? 1 : 0));
-
-        Diagnostics = SourceChecks.Check(recipe, sources, _shifted, where);
-        Report(recipe, Diagnostics, options);
-
-        var sequences = new long[sources.Count];
-        for (int k = 0; k < sequences.Length; k++)
-        {
-            sequences[k] = sources[k].SequenceCount(_length, _shifted);
-            if (sequences[k] < 1)
-            {
-                throw new InvalidOperationException(
-                    $"Source '{sources[k].Name}' holds {sources[k].Count} tokens, fewer than one sequence of {_length} tokens{(_shifted ? " plus the shifted target" : "")}; the loader cannot read a sample from it. Add data or remove the source.");
-            }
-        }
-        _sampler = new Sampler<TIntegral>(schedule, integral, index ?? SamplerIndex.Build(schedule, integral), sequences);
-        _sources = new List<TokenSource>(sources).ToArray();
-        _ownsSources = ownsSources;
-
-        Slice = new RankSlice(options.Rank, options.WorldSize, options.BatchSize * options.WorldSize).Validate();
-        Steps = recipe.Samples / Slice.GlobalBatchSize;
+        _core = new LoaderCore<TIntegral>(schedule, integral, sources, options, index, ownsSources, where);
+        _sampler = _core.Sampler;
+        _sources = _core.Sources;
+        _length = _core.Length;
+        _shifted = _core.Shifted;
+        _width = _core.Width;
+        Slice = _core.Slice;
+        Steps = _core.Steps;
         _prefetch = options.PrefetchDepth > 0;
         // The consumer holds one buffer while the producer keeps PrefetchDepth ready.
         _slots = new Batch[_prefetch ? options.PrefetchDepth + 1 : 1];
@@ -133,7 +113,7 @@ public sealed class BatchLoader<TIntegral> : IDisposable
     public IReadOnlyList<TokenSource> Sources => _sources;
 
     /// <summary>What the source checks found (RCP013, RCP002), whether or not it was thrown or logged.</summary>
-    public IReadOnlyList<RecipeDiagnostic> Diagnostics { get; }
+    public IReadOnlyList<RecipeDiagnostic> Diagnostics => _core.Diagnostics;
 
     /// <summary>Sequences per source: the permutation domain of one epoch, from the real token counts.</summary>
     public ReadOnlySpan<long> SequencesPerSource => _sampler.SequencesPerSource;
@@ -157,7 +137,7 @@ public sealed class BatchLoader<TIntegral> : IDisposable
     /// Where the run stands, counting the batches <see cref="TryNext"/> has returned: the global index of the next
     /// sample to train on and the recipe hash. The same on every rank. Restore it with <see cref="Restore"/>.
     /// </summary>
-    public SamplerState State => _sampler.StateAt(_nextStep * Slice.GlobalBatchSize);
+    public SamplerState State => _core.StateAt(_nextStep);
 
     /// <summary>Whether a prefetch thread is running (it starts on the first <see cref="TryNext"/>).</summary>
     public bool IsPrefetching => _thread is { IsAlive: true };
@@ -215,7 +195,7 @@ public sealed class BatchLoader<TIntegral> : IDisposable
     public Batch Next()
     {
         if (TryNext(out var batch)) return batch;
-        throw new InvalidOperationException($"The run of recipe '{Recipe.Name}' is over: all {Steps} batches of {Slice.GlobalBatchSize} samples were returned.");
+        throw _core.RunOver();
     }
 
     /// <summary>
@@ -227,23 +207,16 @@ public sealed class BatchLoader<TIntegral> : IDisposable
     public void Restore(SamplerState state)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        long next = _sampler.Resume(state);
-        int global = Slice.GlobalBatchSize;
-        if (next % global != 0)
-        {
-            throw new ArgumentException(
-                $"The saved state is at sample {next}, not at a boundary of this loader's global batch of {global} samples ({BatchSize} per rank × {Slice.WorldSize} ranks); resume with the global batch size of the run that saved it.",
-                nameof(state));
-        }
+        long step = _core.RestoreStep(state);
         StopProducer();
         lock (_gate)
         {
-            _startStep = next / global;
+            _startStep = step;
             _produced = _consumed = _released = 0;
             _finished = false;
             _error = null;
         }
-        _nextStep = next / global;
+        _nextStep = step;
     }
 
     /// <summary>Stops the prefetch thread (waiting at most one row copy for it), and unmaps the sources the loader opened.</summary>
@@ -254,10 +227,7 @@ public sealed class BatchLoader<TIntegral> : IDisposable
         StopProducer();
         _disposed = true;
         lock (_gate) Monitor.PulseAll(_gate);
-        if (_ownsSources)
-        {
-            foreach (var source in _sources) source.Dispose();
-        }
+        _core.Dispose();
     }
 
     private bool AssembleHere([MaybeNullWhen(false)] out Batch batch)
@@ -392,15 +362,6 @@ public sealed class BatchLoader<TIntegral> : IDisposable
             }
         }
     }
-
-    private static void Report(Recipe.Model.Recipe recipe, IReadOnlyList<RecipeDiagnostic> diagnostics, LoaderOptions options)
-    {
-        bool errors = false;
-        foreach (var diagnostic in diagnostics) errors |= diagnostic.Severity == RecipeSeverity.Error;
-        if (errors && options.SourceChecks == SourceCheckMode.ThrowOnErrors) throw new SourceCheckException(recipe.Name, diagnostics);
-        if (options.Log is null) return;
-        foreach (var diagnostic in diagnostics) options.Log(diagnostic);
-    }
 }
 
 /// <summary>
@@ -458,7 +419,8 @@ public static class BatchLoader
         return sources;
     }
 
-    private static TLoader Owning<TLoader>(IReadOnlyList<TokenSource> sources, Func<IReadOnlyList<TokenSource>, TLoader> create)
+    /// <summary>Creates a loader over sources it will own, unmapping them when the creation throws.</summary>
+    internal static TLoader Owning<TLoader>(IReadOnlyList<TokenSource> sources, Func<IReadOnlyList<TokenSource>, TLoader> create)
     {
         try
         {

@@ -49,10 +49,10 @@ internal sealed class PermutationLanes
     /// their epoch and sequence, to <paramref name="output"/>; false (nothing written) when one of them must be
     /// resolved one by one.
     /// </summary>
-    public unsafe bool TryResolve(ReadOnlySpan<long> sources, ReadOnlySpan<long> ordinals, Span<SampleRef> output)
+    public unsafe bool TryResolve(ReadOnlySpan<int> sources, ReadOnlySpan<long> ordinals, Span<SampleRef> output)
     {
         if (!Avx512F.IsSupported || !Avx512DQ.IsSupported) return false;
-        var source = Vector512.Create(sources.Slice(0, Width)).AsUInt64();
+        var source = Avx512F.ConvertToVector512Int64(Vector256.Create(sources.Slice(0, Width))).AsUInt64();
         var ordinal = Vector512.Create(ordinals.Slice(0, Width));
         var start = Avx512F.PermuteVar8x64(_epochStart, source.AsInt64());
         var end = Avx512F.PermuteVar8x64(_epochEnd, source.AsInt64());
@@ -76,7 +76,7 @@ internal sealed class PermutationLanes
         long* epochs = stackalloc long[Width];
         sequence.AsInt64().Store(sequences);
         Avx512F.PermuteVar8x64(_epoch, source.AsInt64()).Store(epochs);
-        for (int i = 0; i < Width; i++) output[i] = new SampleRef((int)sources[i], ordinals[i], epochs[i], sequences[i]);
+        for (int i = 0; i < Width; i++) output[i] = new SampleRef(sources[i], ordinals[i], epochs[i], sequences[i]);
         return true;
     }
 

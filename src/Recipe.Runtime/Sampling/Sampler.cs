@@ -25,7 +25,7 @@ public sealed class Sampler<TIntegral>
 
     // Fills run in chunks through these: sources and ordinals first, sequences second.
     private const int ChunkSize = 1024;
-    private readonly long[] _chunkSources = new long[ChunkSize];
+    private readonly int[] _chunkSources = new int[ChunkSize];
     private readonly long[] _chunkOrdinals = new long[ChunkSize];
     private DeadlineScheduler<TIntegral> _cursor;
     private DeadlineScheduler<TIntegral> _seeker;
@@ -102,7 +102,7 @@ public sealed class Sampler<TIntegral>
             Seek(ref _seeker, sample);
             source = _seeker.Next(out ordinal);
         }
-        return Resolve(source, ordinal);
+        return ResolveUnchecked(source, ordinal);
     }
 
     /// <summary>
@@ -120,21 +120,45 @@ public sealed class Sampler<TIntegral>
         for (int done = 0; done < batch.Length; done += ChunkSize)
         {
             int count = Math.Min(ChunkSize, batch.Length - done);
-            AssignSources(firstSample + done, count);
+            AssignSources(firstSample + done, _chunkSources.AsSpan(0, count), _chunkOrdinals.AsSpan(0, count));
             ResolveSequences(batch.Slice(done, count));
         }
     }
 
-    /// <summary>Sources and ordinals of samples [first, first + count) into the chunk buffers.</summary>
-    private void AssignSources(long first, int count)
+    /// <summary>
+    /// The scheduler's half of <see cref="Fill"/>: the source and the ordinal within it of samples
+    /// <paramref name="firstSample"/> .. + <paramref name="sources"/>.Length − 1, without the permutation. For the
+    /// device loader, which keeps this sequential part on the host and resolves epochs and sequences on the device
+    /// (<see cref="Resolve"/> gives the same values on the host). Shares the sequential cursor with <see cref="Fill"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="ordinals"/> is shorter than <paramref name="sources"/>.</exception>
+    public void FillOrdinals(long firstSample, Span<int> sources, Span<long> ordinals)
     {
-        var sources = _chunkSources;
-        var ordinals = _chunkOrdinals;
+        if (ordinals.Length < sources.Length) throw new ArgumentException($"{sources.Length} samples need as many ordinals; the span holds {ordinals.Length}.", nameof(ordinals));
+        CheckRange(firstSample, sources.Length);
+        AssignSources(firstSample, sources, ordinals);
+    }
+
+    /// <summary>
+    /// The sample that draw <paramref name="ordinal"/> of source <paramref name="source"/> is: its epoch (ordinal /
+    /// sequences) and its sequence after that epoch's permutation.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="source"/> is not a source of the recipe, or <paramref name="ordinal"/> is negative.</exception>
+    public SampleRef Resolve(int source, long ordinal)
+    {
+        if ((uint)source >= (uint)_sequences.Length) throw new ArgumentOutOfRangeException(nameof(source), source, $"The recipe has {_sequences.Length} sources.");
+        if (ordinal < 0) throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, "An ordinal counts earlier samples of the source: 0 or more.");
+        return ResolveUnchecked(source, ordinal);
+    }
+
+    /// <summary>Sources and ordinals of samples [first, first + sources.Length).</summary>
+    private void AssignSources(long first, Span<int> sources, Span<long> ordinals)
+    {
         if (_periodic is { } periodic)
         {
             long period = first / periodic.Period;
             int offset = (int)(first - period * periodic.Period);
-            for (int i = 0; i < count; i++)
+            for (int i = 0; i < sources.Length; i++)
             {
                 sources[i] = periodic.SourceAt(period, offset, out ordinals[i]);
                 if (++offset == periodic.Period)
@@ -146,7 +170,7 @@ public sealed class Sampler<TIntegral>
             return;
         }
         if (_cursor.Emitted != first) Seek(ref _cursor, first);
-        for (int i = 0; i < count; i++) sources[i] = _cursor.Next(out ordinals[i]);
+        for (int i = 0; i < sources.Length; i++) sources[i] = _cursor.Next(out ordinals[i]);
     }
 
     /// <summary>The samples of the chunk buffers, with epoch and sequence, into <paramref name="batch"/>.</summary>
@@ -160,10 +184,10 @@ public sealed class Sampler<TIntegral>
             for (; resolved + PermutationLanes.Width <= batch.Length; resolved += PermutationLanes.Width)
             {
                 if (lanes.TryResolve(sources.Slice(resolved), ordinals.Slice(resolved), batch.Slice(resolved))) continue;
-                for (int i = resolved; i < resolved + PermutationLanes.Width; i++) batch[i] = Resolve((int)sources[i], ordinals[i]);
+                for (int i = resolved; i < resolved + PermutationLanes.Width; i++) batch[i] = ResolveUnchecked(sources[i], ordinals[i]);
             }
         }
-        for (int i = resolved; i < batch.Length; i++) batch[i] = Resolve((int)sources[i], ordinals[i]);
+        for (int i = resolved; i < batch.Length; i++) batch[i] = ResolveUnchecked(sources[i], ordinals[i]);
     }
 
     /// <summary>This rank's share of global batch <paramref name="step"/>; <paramref name="batch"/> holds at least <see cref="RankSlice.Count"/>.</summary>
@@ -217,7 +241,7 @@ public sealed class Sampler<TIntegral>
         while (scheduler.Emitted < sample) scheduler.Next(out _);
     }
 
-    private SampleRef Resolve(int source, long ordinal)
+    private SampleRef ResolveUnchecked(int source, long ordinal)
     {
         // A source stays in one epoch for many samples: keep its bounds and permutation instead of dividing and
         // re-deriving the keys per sample.

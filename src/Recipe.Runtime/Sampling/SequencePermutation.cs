@@ -27,16 +27,36 @@ public readonly struct SequencePermutation
     public SequencePermutation(long size, ulong key)
     {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "A permutation needs at least one element.");
+        this = CreateUnchecked(size, key);
+    }
+
+    private SequencePermutation(long size, int lowBits, ulong key0, ulong key1, ulong key2, ulong key3)
+    {
         _size = size;
-        int bits = Math.Max(2, 64 - BitOperations.LeadingZeroCount((ulong)(size - 1)));
-        _lowBits = bits / 2;
-        _lowMask = (1UL << _lowBits) - 1;
+        _lowBits = lowBits;
+        _lowMask = (1UL << lowBits) - 1;
         // a ≤ 2^32 (bits ≤ 63), so a 32-bit hash times a fits in 64 bits.
-        _high = ((ulong)(size - 1) >> _lowBits) + 1;
-        _key0 = Mix(key);
-        _key1 = Mix(_key0 ^ 0x9E3779B97F4A7C15UL);
-        _key2 = Mix(_key1 ^ 0x9E3779B97F4A7C15UL);
-        _key3 = Mix(_key2 ^ 0x9E3779B97F4A7C15UL);
+        _high = ((ulong)(size - 1) >> lowBits) + 1;
+        _key0 = key0;
+        _key1 = key1;
+        _key2 = key2;
+        _key3 = key3;
+    }
+
+    /// <summary>
+    /// The permutation of <paramref name="size"/> elements under <paramref name="key"/>, without the argument check:
+    /// the same value as the constructor for every size of at least 1 (anything for a smaller one). It exists for
+    /// code that cannot throw, the ILGPU sampling kernel of the device loader, so that the CPU sampler and the
+    /// kernel run this one copy of the arithmetic and agree bit for bit.
+    /// </summary>
+    public static SequencePermutation CreateUnchecked(long size, ulong key)
+    {
+        int bits = Math.Max(2, 64 - BitOperations.LeadingZeroCount((ulong)(size - 1)));
+        ulong key0 = Mix(key);
+        ulong key1 = Mix(key0 ^ 0x9E3779B97F4A7C15UL);
+        ulong key2 = Mix(key1 ^ 0x9E3779B97F4A7C15UL);
+        ulong key3 = Mix(key2 ^ 0x9E3779B97F4A7C15UL);
+        return new SequencePermutation(size, bits / 2, key0, key1, key2, key3);
     }
 
     public long Size => _size;
@@ -69,14 +89,24 @@ public readonly struct SequencePermutation
         get
         {
             if ((ulong)index >= (ulong)_size) throw new ArgumentOutOfRangeException(nameof(index), index, $"Index must be in [0, {_size}).");
-            ulong x = (ulong)index;
-            do
-            {
-                x = Encrypt(x);
-            }
-            while (x >= (ulong)_size);
-            return (long)x;
+            return GetUnchecked(index);
         }
+    }
+
+    /// <summary>
+    /// The element at position <paramref name="index"/>, which must lie in [0, <see cref="Size"/>) (not checked: a
+    /// GPU kernel cannot throw). The indexer's arithmetic, shared with the device loader's sampling kernel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long GetUnchecked(long index)
+    {
+        ulong x = (ulong)index;
+        do
+        {
+            x = Encrypt(x);
+        }
+        while (x >= (ulong)_size);
+        return (long)x;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,0 +1,138 @@
+using System;
+using System.Runtime.InteropServices;
+using ILGPU;
+using ILGPU.Runtime;
+using Recipe.Runtime.Sampling;
+
+namespace Recipe.Runtime.Device;
+
+/// <summary>
+/// One rank's batch in device memory: <see cref="Rows"/> rows of <see cref="Width"/> int32 tokens, row-major, with
+/// where each row came from, bit for bit the batch <see cref="Loading.BatchLoader{TIntegral}"/> returns for the same
+/// step. A batch is one of the loader's two buffers: it is valid until the next call of
+/// <see cref="DeviceBatchLoader{TIntegral}.TryNext"/>, <see cref="DeviceBatchLoader{TIntegral}.Restore"/> or
+/// <see cref="DeviceBatchLoader{TIntegral}.Dispose"/>, and device work that reads it must be complete (its stream
+/// synchronised) before that call, which starts refilling the buffer.
+/// </summary>
+public sealed class DeviceBatch
+{
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _tokens;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _sourceIds;
+    private readonly MemoryBuffer1D<long, Stride1D.Dense> _ordinals;
+    private readonly MemoryBuffer1D<long, Stride1D.Dense> _epochs;
+    private readonly MemoryBuffer1D<long, Stride1D.Dense> _sequences;
+    private readonly MemoryBuffer1D<long, Stride1D.Dense> _tokenStarts;
+    private readonly PageLockedArray1D<int> _hostSourceIds;
+    private readonly PageLockedArray1D<long> _hostOrdinals;
+    private readonly PageLockedArray1D<int>? _staging;
+
+    /// <summary>Allocates a batch on <paramref name="accelerator"/>, registering every buffer with <paramref name="owner"/> for disposal.</summary>
+    internal DeviceBatch(Accelerator accelerator, int rows, int width, bool staged, DeviceMemory owner)
+    {
+        Rows = rows;
+        Width = width;
+        long tokens = checked((long)rows * width);
+        _tokens = owner.Add(accelerator.Allocate1D<int>(tokens));
+        _sourceIds = owner.Add(accelerator.Allocate1D<int>(rows));
+        _ordinals = owner.Add(accelerator.Allocate1D<long>(rows));
+        _epochs = owner.Add(accelerator.Allocate1D<long>(rows));
+        _sequences = owner.Add(accelerator.Allocate1D<long>(rows));
+        _tokenStarts = owner.Add(accelerator.Allocate1D<long>(rows));
+        _hostSourceIds = owner.Add(accelerator.AllocatePageLocked1D<int>(rows));
+        _hostOrdinals = owner.Add(accelerator.AllocatePageLocked1D<long>(rows));
+        // Staging only where some source is gathered by the host: a fully resident loader holds no host copy of a batch.
+        if (staged) _staging = owner.Add(accelerator.AllocatePageLocked1D<int>(tokens));
+    }
+
+    /// <summary>Rows: the per-rank batch size B.</summary>
+    public int Rows { get; }
+
+    /// <summary>Tokens per row: the sequence length L, or L + 1 with the shifted target.</summary>
+    public int Width { get; }
+
+    /// <summary>The global batch (training step) this is a slice of, counting from 0.</summary>
+    public long Step { get; private set; }
+
+    /// <summary>Global sample index of row 0; row r is sample <see cref="FirstSample"/> + r.</summary>
+    public long FirstSample { get; private set; }
+
+    /// <summary>The tokens on the device, [<see cref="Rows"/>, <see cref="Width"/>] row-major.</summary>
+    public ArrayView<int> Tokens => _tokens.View;
+
+    /// <summary>The source of each row (declaration order) on the device, the tensor a per-source loss needs.</summary>
+    public ArrayView<int> SourceIds => _sourceIds.View;
+
+    /// <summary>Each row's epoch (its pass over its source) on the device.</summary>
+    public ArrayView<long> Epochs => _epochs.View;
+
+    /// <summary>Each row's sequence within its source, after the epoch's permutation, on the device.</summary>
+    public ArrayView<long> Sequences => _sequences.View;
+
+    /// <summary>The source of each row, on the host (the scheduler's output, as it was copied to <see cref="SourceIds"/>).</summary>
+    public ReadOnlySpan<int> HostSourceIds => _hostSourceIds.Span;
+
+    /// <summary>Each row's ordinal within its source (samples of that source before it, across epochs), on the host.</summary>
+    public ReadOnlySpan<long> HostOrdinals => _hostOrdinals.Span;
+
+    /// <summary>Copies the tokens to <paramref name="destination"/> (at least <see cref="Rows"/> · <see cref="Width"/>), waiting for the copy.</summary>
+    public void CopyTokensTo(Span<int> destination)
+    {
+        if (destination.Length < _tokens.Length) throw new ArgumentException($"The batch holds {_tokens.Length} tokens; the destination has room for {destination.Length}.", nameof(destination));
+        _tokens.View.CopyToCPU(ref MemoryMarshal.GetReference(destination), _tokens.Length);
+    }
+
+    /// <summary>The tokens, copied to a new host array.</summary>
+    public int[] TokensToArray()
+    {
+        var tokens = new int[_tokens.Length];
+        CopyTokensTo(tokens);
+        return tokens;
+    }
+
+    /// <summary>Copies where each row came from (source, ordinal, and the device's epoch and sequence) to <paramref name="destination"/>.</summary>
+    public void CopySamplesTo(Span<SampleRef> destination)
+    {
+        if (destination.Length < Rows) throw new ArgumentException($"The batch has {Rows} rows; the destination has room for {destination.Length}.", nameof(destination));
+        var epochs = new long[Rows];
+        var sequences = new long[Rows];
+        _epochs.View.CopyToCPU(epochs);
+        _sequences.View.CopyToCPU(sequences);
+        for (int r = 0; r < Rows; r++) destination[r] = new SampleRef(HostSourceIds[r], HostOrdinals[r], epochs[r], sequences[r]);
+    }
+
+    /// <summary>Where each row came from, copied to a new host array.</summary>
+    public SampleRef[] SamplesToArray()
+    {
+        var samples = new SampleRef[Rows];
+        CopySamplesTo(samples);
+        return samples;
+    }
+
+    internal Span<int> HostSourceBuffer => _hostSourceIds.Span;
+
+    internal Span<long> HostOrdinalBuffer => _hostOrdinals.Span;
+
+    /// <summary>Row <paramref name="row"/> of the page-locked staging buffer (only where some source is staged).</summary>
+    internal Span<int> StagingRow(int row) => _staging!.Span.Slice(row * Width, Width);
+
+    /// <summary>
+    /// Enqueues on <paramref name="stream"/> the copies of the scheduler's output and, when <paramref name="staged"/>,
+    /// of the host-gathered rows; the kernels then read the device copies in stream order.
+    /// </summary>
+    internal void EnqueueUploads(AcceleratorStream stream, bool staged)
+    {
+        _sourceIds.View.CopyFromPageLockedAsync(stream, _hostSourceIds);
+        _ordinals.View.CopyFromPageLockedAsync(stream, _hostOrdinals);
+        if (staged) _tokens.View.CopyFromPageLockedAsync(stream, _staging!);
+    }
+
+    internal ArrayView<long> OrdinalsOnDevice => _ordinals.View;
+
+    internal ArrayView<long> TokenStarts => _tokenStarts.View;
+
+    internal void Stamp(long step, long firstSample)
+    {
+        Step = step;
+        FirstSample = firstSample;
+    }
+}
