@@ -91,7 +91,7 @@ internal static class Inspector
             var vocabularies = new Vocabularies();
             var order = options.Samples.Count > 0 ? picks.Select(p => p.Ref.Source).Distinct().ToList() : wanted;
             var choices = order.ToDictionary(k => k, k => vocabularies.Choose(
-                options.Tokenizer, sources[k].Files[0].DType, picks.Where(p => p.Ref.Source == k).Select(p => p.Tokens).ToList()));
+                options.Tokenizer, sources[k].Files[0].DType, Evidence(sources[k], picks.Where(p => p.Ref.Source == k).ToList(), options)));
             var inspection = new Inspection(recipe, sources, totals, order, picks, choices, options);
             io.Out.Write(options.Json ? Json(inspection) : Text(inspection));
             return ExitCodes.Clean;
@@ -140,6 +140,20 @@ internal static class Inspector
             picks.AddRange(samples.Select(i => Take(sampler, sources, i, options)));
         }
         return picks;
+    }
+
+    // The tokens a source's tokenizer is chosen by: the windows shown, and for auto, each one extended with the
+    // tokens that follow it in the source up to a share of Vocabularies.EvidenceTokens.
+    private static List<int[]> Evidence(TokenSource source, IReadOnlyList<Pick> picks, InspectOptions options)
+    {
+        if (options.Tokenizer != "auto") return picks.Select(p => p.Tokens).ToList();
+        int share = Vocabularies.EvidenceTokens / Math.Max(1, picks.Count);
+        return picks.Select(p =>
+        {
+            var tokens = new int[Math.Min(Math.Max(share, p.Tokens.Length), source.Count - p.Start)];
+            source.CopyTokens(p.Start, tokens);
+            return tokens;
+        }).ToList();
     }
 
     // The window the loader reads for global sample i.

@@ -88,15 +88,19 @@ internal sealed class Vocabularies
     /// <summary>The <c>--tokenizer</c> values.</summary>
     public static readonly string[] Names = new[] { "auto" }.Concat(Vocabulary.All.Select(v => v.Name)).Append("ids").ToArray();
 
-    // Re-encoding is the slow part of auto: a few thousand tokens of each source are plenty to tell encodings apart.
-    private const int RoundTripTokens = 4096;
+    /// <summary>
+    /// Tokens of each source that <c>auto</c> decides by (re-encoding is its slow part): a few thousand are plenty to
+    /// tell encodings apart, where the handful of a short sequence is not.
+    /// </summary>
+    public const int EvidenceTokens = 4096;
 
     private readonly Dictionary<string, Vocabulary> _loaded = new(StringComparer.Ordinal);
 
     /// <summary>The choice for a source: <paramref name="name"/> is one of <see cref="Names"/>.</summary>
     /// <param name="name">The <c>--tokenizer</c> value.</param>
     /// <param name="dtype">How the source's first file stores tokens.</param>
-    /// <param name="windows">The token windows that will be shown.</param>
+    /// <param name="windows">For a named encoding, the windows that will be shown (to count the ids it does not know);
+    /// for <c>auto</c>, the source's tokens to decide by (about <see cref="EvidenceTokens"/>).</param>
     public TokenizerChoice Choose(string name, TokenDType dtype, IReadOnlyList<int[]> windows)
     {
         if (name == "ids") return new TokenizerChoice(null, null);
@@ -106,7 +110,9 @@ internal sealed class Vocabularies
             int unknown = windows.Sum(w => w.Count(id => !vocabulary.Knows(id)));
             return new TokenizerChoice(vocabulary, unknown == 0 ? null : $"{Cli.Count(unknown, "id")} outside it, shown as <#id>");
         }
-        int max = windows.Count == 0 ? 0 : windows.Max(w => w.Length == 0 ? 0 : w.Max());
+        // A source without samples in the run has nothing to decode, and nothing to choose by.
+        if (windows.Count == 0) return new TokenizerChoice(null, "no samples to choose by");
+        int max = windows.Max(w => w.Length == 0 ? 0 : w.Max());
         string ids = $"{TokenDTypes.Name(dtype)} ids up to {N(max)}";
         bool narrow = TokenDTypes.Size(dtype) <= 2;
         var fits = Vocabulary.All
@@ -132,7 +138,7 @@ internal sealed class Vocabularies
     private static double RoundTrip(Vocabulary vocabulary, IReadOnlyList<int[]> windows)
     {
         long matched = 0, total = 0;
-        int budget = RoundTripTokens;
+        int budget = EvidenceTokens;
         foreach (int[] window in windows)
         {
             if (budget <= 0) break;

@@ -164,6 +164,18 @@ public sealed class InspectTests(InspectFixture data) : IClassFixture<InspectFix
     }
 
     [Fact]
+    public void Auto_decides_by_more_of_the_source_than_a_short_window()
+    {
+        // Four tokens of cl100k text fit gpt2's vocabulary and may even round-trip under it; the tokens that follow
+        // each window settle it.
+        using var folder = new TempFolder();
+        string recipe = folder.Write("short.recipe.json", InspectFixture.RecipeText.Replace("\"sequenceLength\": 32", "\"sequenceLength\": 4"));
+        var result = Tool.Run("inspect", recipe, "--data", data.DataRoot, "--source", "web", "-n", "2");
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.StartsWith("  cl100k_base (auto: ", Choice(result, "web"));
+    }
+
+    [Fact]
     public void Auto_falls_back_to_ids_for_ids_beyond_every_vocabulary_and_says_so_in_one_line()
     {
         var result = data.Inspect("--source", "alien");
