@@ -129,6 +129,22 @@ public sealed class InspectTests(InspectFixture data) : IClassFixture<InspectFix
         return lines[heading + 1];
     }
 
+    /// <summary>The run's stream over the fixture's shards, built by the runtime itself (as the loader sizes it).</summary>
+    private void WithStream(bool shifted, Action<Recipe.Model.Recipe, IReadOnlyList<TokenSource>, Sampler<ModelIntegral>> check)
+    {
+        var recipe = RecipeJsonReader.Read(InspectFixture.RecipeText).Check().Recipe!;
+        var sources = BatchLoader.OpenSources(recipe, data.DataRoot);
+        try
+        {
+            var sequences = sources.Select(s => s.SequenceCount(recipe.SequenceLength, shifted)).ToArray();
+            check(recipe, sources, Samplers.ForRecipe(recipe, null, sequences));
+        }
+        finally
+        {
+            foreach (var source in sources) source.Dispose();
+        }
+    }
+
     private static JsonElement Json(CliResult result)
     {
         Assert.True(result.Exit == 0, result.ToString());
@@ -202,12 +218,8 @@ public sealed class InspectTests(InspectFixture data) : IClassFixture<InspectFix
     public void Each_sample_is_what_the_runs_stream_holds_at_that_index_read_from_the_named_file_and_offset()
     {
         var json = Json(data.Inspect("-n", "4", "--format", "json"));
-        var recipe = RecipeJsonReader.Read(InspectFixture.RecipeText).Check().Recipe!;
-        var sources = BatchLoader.OpenSources(recipe, data.DataRoot);
-        try
+        WithStream(shifted: false, (recipe, sources, sampler) =>
         {
-            var sequences = sources.Select(s => s.SequenceCount(recipe.SequenceLength, shifted: false)).ToArray();
-            var sampler = Samplers.ForRecipe(recipe, null, sequences);
             var names = recipe.Sources.Select(s => s.Name).ToList();
             Assert.Equal(5 * 4, json.GetProperty("picked").GetArrayLength());
             foreach (var pick in json.GetProperty("picked").EnumerateArray())
@@ -227,11 +239,7 @@ public sealed class InspectTests(InspectFixture data) : IClassFixture<InspectFix
                 sources[expected.Source].Window(expected.Sequence, recipe.SequenceLength, shifted: false, window);
                 Assert.Equal(window, tokens);
             }
-        }
-        finally
-        {
-            foreach (var source in sources) source.Dispose();
-        }
+        });
     }
 
     [Fact]
@@ -280,6 +288,41 @@ public sealed class InspectTests(InspectFixture data) : IClassFixture<InspectFix
         var json = Json(data.Inspect("--sample", "0", "--sample", "127", "--format", "json"));
         var picked = json.GetProperty("picked").EnumerateArray().Select(p => p.GetProperty("sample").GetInt64()).ToArray();
         Assert.Equal(new long[] { 0, 127 }, picked.Order());
+    }
+
+    [Fact]
+    public void Shifted_windows_carry_the_target_token_and_follow_the_shifted_stream()
+    {
+        var json = Json(data.Inspect("--shifted", "--source", "web", "-n", "2", "--format", "json"));
+        WithStream(shifted: true, (_, _, sampler) =>
+        {
+            foreach (var pick in json.GetProperty("picked").EnumerateArray())
+            {
+                Assert.Equal(33, pick.GetProperty("tokens").GetArrayLength());
+                Assert.Equal(sampler.Locate(pick.GetProperty("sample").GetInt64()).Sequence, pick.GetProperty("sequence").GetInt64());
+            }
+        });
+    }
+
+    [Fact]
+    public void A_source_with_no_weight_says_it_has_no_samples()
+    {
+        using var folder = new TempFolder();
+        string recipe = folder.Write("idle.recipe.json", InspectFixture.RecipeText.Replace("\"alien\": 10", "\"alien\": 0").Replace("\"docs\": 10", "\"docs\": 20"));
+        var result = Tool.Run("inspect", recipe, "--data", data.DataRoot, "--source", "alien");
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Contains("alien: no samples in the run (its weight is 0 throughout)", result.OutLines);
+        Assert.Empty(Samples(result));
+    }
+
+    [Fact]
+    public void A_source_without_files_is_one_error_line_naming_it()
+    {
+        using var folder = new TempFolder();
+        string recipe = folder.Write("nofiles.recipe.json", InspectFixture.RecipeText.Replace(", \"files\": [\"code/*.bin\"],  \"format\": \"llmc\"", ""));
+        var result = Tool.Run("inspect", recipe, "--data", data.DataRoot);
+        Assert.Equal(1, result.Exit);
+        Tool.AssertOneErrorLine(result, "'code'", "lists no files");
     }
 
     [Fact]
@@ -388,6 +431,14 @@ public sealed class InspectTests(InspectFixture data) : IClassFixture<InspectFix
         var result = data.Inspect("--source", "math");
         Assert.Equal(2, result.Exit);
         Tool.AssertOneErrorLine(result, "'math'", "web, books, code, docs, alien");
+    }
+
+    [Fact]
+    public void Sample_with_source_is_a_usage_error()
+    {
+        var result = data.Inspect("--sample", "3", "--source", "web");
+        Assert.Equal(2, result.Exit);
+        Tool.AssertOneErrorLine(result, "--sample", "--source");
     }
 
     [Fact]
