@@ -33,4 +33,13 @@ public class VocabularyTests
             Assert.Equal(vocabulary.Knows(id), vocabulary.Decode(new[] { id }).Length > 0);
         }
     }
+
+    [Fact]
+    public void Gpt2_and_r50k_base_are_one_vocabulary()
+    {
+        // Why auto never weighs r50k_base against gpt2: every id decodes alike.
+        var gpt2 = Vocabulary.Load(Vocabulary.All.Single(v => v.Name == "gpt2"));
+        var r50k = Vocabulary.Load(Vocabulary.All.Single(v => v.Name == "r50k_base"));
+        for (int id = 0; id < 50257; id++) Assert.Equal(gpt2.Decode(new[] { id }), r50k.Decode(new[] { id }));
+    }
 }
