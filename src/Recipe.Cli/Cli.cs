@@ -25,11 +25,12 @@ public static class Cli
     {
         ArgumentNullException.ThrowIfNull(args);
         var io = new CliIO(stdout, stderr, stderrIsTerminal);
-        var root = new RootCommand("recipe: check, plan, scan, export and bench data-mixture recipes.")
+        var root = new RootCommand("recipe: check, plan, scan, inspect, export and bench data-mixture recipes.")
         {
             CheckCommand(io),
             PlanCommand(io),
             ScanCommand(io),
+            InspectCommand(io),
             ExportCommand(io),
             BenchCommand(io),
         };
@@ -70,6 +71,15 @@ public static class Cli
         Description = "The recipe to use when R is a compiled assembly (*.dll) holding several.",
         HelpName = "name",
     };
+
+    private static Option<string> DataOption() => new("--data", "-d")
+    {
+        Description = "The data root the recipe's source files are relative to.",
+        Required = true,
+        HelpName = "dir",
+    };
+
+    private static Option<bool> ShiftedOption() => new("--shifted") { Description = "Rows of L + 1 tokens (inputs and shifted targets), as the loader reads them with LoaderOptions.Shifted." };
 
     private static Option<bool> ProgressOption() => new("--progress")
     {
@@ -204,6 +214,55 @@ public static class Cli
         return scan;
     }
 
+    private static Command InspectCommand(CliIO io)
+    {
+        var recipe = NoOptionLike(new Argument<string>("recipe") { Description = "A *.recipe.json file or a compiled assembly (*.dll)." });
+        var data = DataOption();
+        var perSource = new Option<int>("--per-source", "-n") { Description = "Random samples to show of each source.", DefaultValueFactory = _ => 3 };
+        var tokenizer = new Option<string>("--tokenizer", "-t")
+        {
+            Description = "A tiktoken encoding (gpt2 and r50k_base are one vocabulary), ids, or auto: per source, the encoding " +
+                "that holds every id, suits the dtype and re-encodes the decoded text to the same ids; ids when none fits.",
+            DefaultValueFactory = _ => "auto",
+        };
+        tokenizer.AcceptOnlyFromAmong(Vocabularies.Names);
+        var seed = new Option<long>("--seed") { Description = "Picks which samples are shown (the same seed shows the same samples).", DefaultValueFactory = _ => 0 };
+        var source = new Option<string[]>("--source", "-s") { Description = "Only this source (repeat for several).", HelpName = "name", AllowMultipleArgumentsPerToken = false };
+        var sample = new Option<long[]>("--sample")
+        {
+            Description = "Show global sample I of the run (repeat for several) instead of random samples of each source.",
+            HelpName = "i",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var maxChars = new Option<int>("--max-chars", "-c") { Description = "Characters of each sample to print.", DefaultValueFactory = _ => 600, HelpName = "c" };
+        var shifted = ShiftedOption();
+        var format = new Option<string>("--format", "-f") { Description = "text or json (every token, the full text, document starts).", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var name = RecipeNameOption();
+        var progress = ProgressOption();
+        var inspect = new Command("inspect",
+            "Decode samples of each source as the run reads them (source, sample, epoch, sequence, file and offset), so you can look at your data.")
+        {
+            recipe, data, perSource, tokenizer, seed, source, sample, maxChars, shifted, format, name, progress,
+        };
+        inspect.SetAction(parse => Guard(io, () =>
+        {
+            if (RecipeFiles.LoadOne(io, parse.GetValue(recipe)!, parse.GetValue(name)) is not { } loaded) return ExitCodes.Errors;
+            return Inspector.Run(io, loaded, new InspectOptions(
+                parse.GetValue(data)!,
+                parse.GetValue(perSource),
+                parse.GetValue(tokenizer)!,
+                parse.GetValue(seed),
+                parse.GetValue(source) ?? Array.Empty<string>(),
+                parse.GetValue(sample) ?? Array.Empty<long>(),
+                parse.GetValue(maxChars),
+                parse.GetValue(shifted),
+                parse.GetValue(format) == "json",
+                parse.GetValue(progress)));
+        }));
+        return inspect;
+    }
+
     private static Command ExportCommand(CliIO io)
     {
         var recipe = NoOptionLike(new Argument<string>("recipe") { Description = "A *.recipe.json file or a compiled assembly (*.dll)." });
@@ -226,10 +285,10 @@ public static class Cli
     private static Command BenchCommand(CliIO io)
     {
         var recipe = NoOptionLike(new Argument<string>("recipe") { Description = "A *.recipe.json file or a compiled assembly (*.dll)." });
-        var data = new Option<string>("--data", "-d") { Description = "The data root the recipe's source files are relative to.", Required = true, HelpName = "dir" };
+        var data = DataOption();
         var batchSize = new Option<int>("--batch-size", "-b") { Description = "Rows per batch.", DefaultValueFactory = _ => 8 };
         var batches = new Option<int>("--batches", "-n") { Description = "Batches to time (after a short warm-up).", DefaultValueFactory = _ => 200 };
-        var shifted = new Option<bool>("--shifted") { Description = "Rows of L + 1 tokens (inputs and shifted targets)." };
+        var shifted = ShiftedOption();
         var name = RecipeNameOption();
         var progress = ProgressOption();
         var bench = new Command("bench", "Loader throughput on your own shards, against a memcpy of the same bytes in the same run.")

@@ -24,6 +24,10 @@ internal sealed class PeriodicSchedule
     private readonly int[] _ordinalInPeriod;
     private readonly long[] _parts;
 
+    // The inverse: the offsets in the period of source k's samples, in order, at [_firstOffset[k], _firstOffset[k + 1]).
+    private readonly int[] _offsets;
+    private readonly int[] _firstOffset;
+
     private PeriodicSchedule(long[] parts, long period)
     {
         _parts = parts;
@@ -54,6 +58,10 @@ internal sealed class PeriodicSchedule
             _sourceAt[slot - 1] = (ushort)chosen;
             _ordinalInPeriod[slot - 1] = (int)counts[chosen]++;
         }
+        _firstOffset = new int[k + 1];
+        for (int i = 0; i < k; i++) _firstOffset[i + 1] = _firstOffset[i] + (int)parts[i];
+        _offsets = new int[period];
+        for (int offset = 0; offset < period; offset++) _offsets[_firstOffset[_sourceAt[offset]] + _ordinalInPeriod[offset]] = offset;
     }
 
     /// <summary>Slots in one period.</summary>
@@ -82,6 +90,15 @@ internal sealed class PeriodicSchedule
         int source = _sourceAt[offset];
         ordinal = period * _parts[source] + _ordinalInPeriod[offset];
         return source;
+    }
+
+    /// <summary>The global index of source <paramref name="source"/>'s sample <paramref name="ordinal"/>; -1 when it takes no samples.</summary>
+    public long IndexOf(int source, long ordinal)
+    {
+        long part = _parts[source];
+        if (part == 0) return -1;
+        long period = ordinal / part;
+        return period * Period + _offsets[_firstOffset[source] + (int)(ordinal - period * part)];
     }
 
     /// <summary>Samples of each source in the first <paramref name="samples"/> samples (a checkpoint's counts).</summary>

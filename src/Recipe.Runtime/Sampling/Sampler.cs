@@ -106,6 +106,61 @@ public sealed class Sampler<TIntegral>
     }
 
     /// <summary>
+    /// How many samples of each source come before sample <paramref name="sample"/> (in [0, <see cref="Samples"/>]):
+    /// with <see cref="Samples"/>, how many each source gets over the whole run. One seek; the cursor is not disturbed.
+    /// </summary>
+    /// <param name="sample">A prefix length of the stream.</param>
+    /// <param name="counts">One slot per source, in declaration order.</param>
+    public void CountsBefore(long sample, Span<long> counts)
+    {
+        CheckRange(sample, 0);
+        if (counts.Length < _sequences.Length) throw new ArgumentException($"The recipe has {_sequences.Length} sources; the destination has {counts.Length} slots.", nameof(counts));
+        if (_periodic is { } periodic)
+        {
+            periodic.CountsAt(sample, counts);
+            return;
+        }
+        Seek(ref _seeker, sample);
+        _seeker.Counts.CopyTo(counts);
+    }
+
+    /// <summary>
+    /// The global index of the sample with ordinal <paramref name="ordinal"/> of source <paramref name="source"/>: the
+    /// inverse of <see cref="Locate"/> (Locate(IndexOf(k, o)) has source k and ordinal o). Starts from the schedule's
+    /// estimate of where the integral reaches the ordinal and replays from there, so it costs about one seek plus the
+    /// source's gap between samples (1 / its weight); the cursor is not disturbed.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such source, or the source has fewer samples in the run.</exception>
+    public long IndexOf(int source, long ordinal)
+    {
+        if ((uint)source >= (uint)_sequences.Length) throw new ArgumentOutOfRangeException(nameof(source), source, $"The recipe has {_sequences.Length} sources.");
+        if (ordinal < 0) throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, "Ordinals start at 0.");
+        if (_periodic is { } periodic)
+        {
+            long index = periodic.IndexOf(source, ordinal);
+            if (index >= 0 && index < Samples) return index;
+            periodic.CountsAt(Samples, _scratchCounts);
+            throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, $"Source '{Recipe.Sources[source].Name}' has {_scratchCounts[source]} samples in the run.");
+        }
+        double estimate = Schedule.PositionOf(source, (double)ordinal * Recipe.SequenceLength) / Recipe.SequenceLength;
+        long start = double.IsFinite(estimate) ? (long)Math.Clamp(Math.Floor(estimate), 0, Samples) : Samples;
+        // The estimate is floating point and the counts only track the integral within one sample: back off,
+        // doubling, until the source has not yet reached the ordinal.
+        for (long back = 2; ; back *= 2)
+        {
+            Seek(ref _seeker, start);
+            if (_seeker.Counts[source] <= ordinal || start == 0) break;
+            start = Math.Max(0, start - back);
+        }
+        while (_seeker.Emitted < Samples)
+        {
+            long index = _seeker.Emitted;
+            if (_seeker.Next(out long found) == source && found == ordinal) return index;
+        }
+        throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, $"Source '{Recipe.Sources[source].Name}' has {_seeker.Counts[source]} samples in the run.");
+    }
+
+    /// <summary>
     /// Samples <paramref name="firstSample"/> .. + <paramref name="batch"/>.Length − 1 into <paramref name="batch"/>.
     /// Continuing where the previous fill stopped costs one scheduler step per sample and allocates nothing;
     /// anywhere else costs one seek (at most <see cref="SamplerIndex.Interval"/> steps). A static mix in closed form
