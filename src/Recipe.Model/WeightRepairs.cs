@@ -71,8 +71,8 @@ public static class WeightRepairs
         long[] units = Apportion(rows[phase], (long)(target * scale));
         for (int i = 0; i < units.Length; i++) rows[phase][i] = units[i] / scale;
 
-        string where = recipe.Schedule.Temperature is null ? $"phase '{recipe.Schedule.Phases[phase].Name}'" : "the base weights";
-        return Checked(recipe, rows, $"Scale the weights of {where} to sum to {target.ToString(CultureInfo.InvariantCulture)}", DiagnosticIds.WeightsDoNotSum, ValuePath.Combine(ValuePath.Phase(phase), "weights"));
+        string what = recipe.Schedule.Temperature is null ? $"the weights of phase '{recipe.Schedule.Phases[phase].Name}'" : "the base weights";
+        return Checked(recipe, rows, $"Scale {what} to sum to {target.ToString(CultureInfo.InvariantCulture)}", DiagnosticIds.WeightsDoNotSum, ValuePath.Combine(ValuePath.Phase(phase), "weights"));
     }
 
     /// <summary>
