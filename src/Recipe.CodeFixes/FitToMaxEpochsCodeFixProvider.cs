@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Recipe.Model;
@@ -14,26 +12,16 @@ namespace Recipe.CodeFixes;
 /// same recipe would overwrite each other's literals; fixing one source at a time is what is right.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FitToMaxEpochsCodeFixProvider)), Shared]
-public sealed class FitToMaxEpochsCodeFixProvider : CodeFixProvider
+public sealed class FitToMaxEpochsCodeFixProvider : WeightRepairCodeFixProvider
 {
     /// <summary>The equivalence key of the fix.</summary>
     public const string EquivalenceKey = DiagnosticIds.SourceOverRepeated + ".FitToMaxEpochs";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.SourceOverRepeated);
+    /// <summary>Creates the provider (the IDE does, through MEF).</summary>
+    public FitToMaxEpochsCodeFixProvider() : base(DiagnosticIds.SourceOverRepeated, EquivalenceKey)
+    {
+    }
 
     /// <inheritdoc />
     public override FixAllProvider? GetFixAllProvider() => null;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (await WeightLiteralFix.CreateAsync(context.Document, diagnostic, EquivalenceKey, context.CancellationToken).ConfigureAwait(false) is { } action)
-            {
-                context.RegisterCodeFix(action, diagnostic);
-            }
-        }
-    }
 }

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Recipe.Model;
@@ -13,26 +11,16 @@ namespace Recipe.CodeFixes;
 /// column of arguments, so the fixes never touch the same literal.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NormaliseWeightsCodeFixProvider)), Shared]
-public sealed class NormaliseWeightsCodeFixProvider : CodeFixProvider
+public sealed class NormaliseWeightsCodeFixProvider : WeightRepairCodeFixProvider
 {
     /// <summary>The equivalence key of the fix, one for every phase so that Fix All groups them.</summary>
     public const string EquivalenceKey = DiagnosticIds.WeightsDoNotSum + ".Normalise";
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticIds.WeightsDoNotSum);
+    /// <summary>Creates the provider (the IDE does, through MEF).</summary>
+    public NormaliseWeightsCodeFixProvider() : base(DiagnosticIds.WeightsDoNotSum, EquivalenceKey)
+    {
+    }
 
     /// <inheritdoc />
     public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (await WeightLiteralFix.CreateAsync(context.Document, diagnostic, EquivalenceKey, context.CancellationToken).ConfigureAwait(false) is { } action)
-            {
-                context.RegisterCodeFix(action, diagnostic);
-            }
-        }
-    }
 }

@@ -18,9 +18,6 @@ public class FitToMaxEpochsTests
     {
         // web: 60% of 1M from 100K = 6 epochs; 4/6 of 60 is 40 (400K = 4 epochs), code gets 60.
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             namespace Demo;
 
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
@@ -38,9 +35,6 @@ public class FitToMaxEpochsTests
             }
             """;
         const string fixedSource = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             namespace Demo;
 
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
@@ -69,9 +63,6 @@ public class FitToMaxEpochsTests
         // web: (70% + 50%) / 2 of 1M from 100K = 6 epochs; 2/3 of 70 and 50 is 46.666... and 33.333..., rounded down so
         // web ends at 399,950 tokens, just within 4 epochs; code takes 53.34 and 66.67.
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [Phase("a", At = "0")]
             [Phase("b", At = "500K")]
@@ -82,9 +73,6 @@ public class FitToMaxEpochsTests
             }
             """;
         const string fixedSource = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [Phase("a", At = "0")]
             [Phase("b", At = "500K")]
@@ -102,9 +90,6 @@ public class FitToMaxEpochsTests
     {
         // books: 40% of 1M from 100K = 4 epochs, above its own limit of 2: cut to 20, its 20 points shared 50:10 by web and code.
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [Phase("all")]
             public static partial class Mini
@@ -115,9 +100,6 @@ public class FitToMaxEpochsTests
             }
             """;
         const string fixedSource = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [Phase("all")]
             public static partial class Mini
@@ -143,9 +125,6 @@ public class FitToMaxEpochsTests
     {
         // Nothing else in phase a could take up web's weight: the phase would no longer sum to 100.
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [Phase("a", At = "0")]
             [Phase("b", At = "500K")]
@@ -163,9 +142,6 @@ public class FitToMaxEpochsTests
     {
         // code: 40% from 140K = 2.86 epochs; taking web's 20 points it would reach 60% = 4.29 epochs.
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [Phase("all")]
             public static partial class Mini
@@ -182,9 +158,6 @@ public class FitToMaxEpochsTests
     {
         // Its allocation is not linear in the base weights, so no scale of them is known to fit.
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [Temperature(1.0, 0.5)]
             public static partial class Mini

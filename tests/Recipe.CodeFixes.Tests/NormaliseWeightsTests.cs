@@ -17,9 +17,6 @@ public class NormaliseWeightsTests
     public async Task Percent_phase_summing_to_90_is_rescaled_to_100_with_two_decimals_that_sum_exactly()
     {
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             namespace Demo;
 
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
@@ -37,9 +34,6 @@ public class NormaliseWeightsTests
             }
             """;
         const string fixedSource = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             namespace Demo;
 
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
@@ -63,9 +57,6 @@ public class NormaliseWeightsTests
     public async Task The_fix_is_titled_with_the_phase_and_the_sum_it_restores()
     {
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [{|RCP001:Phase("warmup", At = "0")|}]
             public static partial class Mini
@@ -75,9 +66,6 @@ public class NormaliseWeightsTests
             }
             """;
         const string fixedSource = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [Phase("warmup", At = "0")]
             public static partial class Mini
@@ -95,9 +83,6 @@ public class NormaliseWeightsTests
     public async Task Fraction_phase_summing_to_0_9_is_rescaled_to_1_with_four_decimals()
     {
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000, Weights = WeightMode.Fraction)]
             [Phase("a", At = "0")]
             [{|RCP001:Phase("b", At = "500K")|}]
@@ -113,9 +98,6 @@ public class NormaliseWeightsTests
             }
             """;
         const string fixedSource = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000, Weights = WeightMode.Fraction)]
             [Phase("a", At = "0")]
             [Phase("b", At = "500K")]
@@ -138,9 +120,6 @@ public class NormaliseWeightsTests
     {
         // a: 50/30/10 of 90 -> 55.56/33.33/11.11; b sums to 100 and stays; c: three equal thirds, the odd unit to web.
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000, Interpolation = Interpolation.Linear)]
             [{|RCP001:Phase("a", At = "0")|}]
             [Phase("b", At = "300K")]
@@ -153,9 +132,6 @@ public class NormaliseWeightsTests
             }
             """;
         const string fixedSource = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000, Interpolation = Interpolation.Linear)]
             [Phase("a", At = "0")]
             [Phase("b", At = "300K")]
@@ -178,9 +154,6 @@ public class NormaliseWeightsTests
     public async Task Comments_and_spacing_around_the_weights_are_kept()
     {
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [{|RCP001:Phase("a", At = "0")|}]
             public static partial class Mini
@@ -197,9 +170,6 @@ public class NormaliseWeightsTests
             }
             """;
         const string fixedSource = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [Phase("a", At = "0")]
             public static partial class Mini
@@ -222,9 +192,6 @@ public class NormaliseWeightsTests
     public async Task Base_weights_of_a_temperature_schedule_are_normalised_too()
     {
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [{|RCP001:Recipe(TotalTokens = "1M", SequenceLength = 1000)|}]
             [Temperature(1.0, 0.5)]
             public static partial class Mini
@@ -234,9 +201,6 @@ public class NormaliseWeightsTests
             }
             """;
         const string fixedSource = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [Temperature(1.0, 0.5)]
             public static partial class Mini
@@ -256,9 +220,6 @@ public class NormaliseWeightsTests
     public async Task No_fix_for_a_phase_whose_weights_are_all_zero()
     {
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [{|RCP001:Phase("a", At = "0")|}]
             [Phase("b", At = "500K")]
@@ -276,9 +237,6 @@ public class NormaliseWeightsTests
     {
         // Rewriting the constant's use would silently decouple it from its other uses.
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [{|RCP001:Phase("a", At = "0")|}]
             public static partial class Mini
@@ -296,9 +254,6 @@ public class NormaliseWeightsTests
     public async Task No_fix_when_the_Mix_weights_are_one_array_argument()
     {
         const string source = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
             [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
             [{|RCP001:Phase("a", At = "0")|}]
             public static partial class Mini

@@ -37,10 +37,14 @@ internal sealed class RecipeFixTest<TCodeFix> : CSharpCodeFixTest<Generator::Rec
         return paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     });
 
+    /// <summary>What every recipe starts with (the attributes, WeightMode and Interpolation); the tests leave it out.</summary>
+    private const string Usings = "using Recipe.Model;\nusing Recipe.Runtime;\n\n";
+
+    /// <summary>A test that <paramref name="source"/> (after <see cref="Usings"/>) becomes <paramref name="fixedSource"/>.</summary>
     public RecipeFixTest(string source, string fixedSource)
     {
-        TestCode = source;
-        FixedCode = fixedSource;
+        TestCode = Usings + source;
+        FixedCode = Usings + fixedSource;
         // A framework with no reference package: the references are the ones above.
         ReferenceAssemblies = new ReferenceAssemblies("net10.0");
         TestState.AdditionalReferences.AddRange(s_references.Value);
