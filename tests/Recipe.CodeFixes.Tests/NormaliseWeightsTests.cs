@@ -214,6 +214,68 @@ public class NormaliseWeightsTests
         await test.RunAsync();
     }
 
+    [Fact]
+    public async Task The_fix_is_offered_when_the_normalised_recipe_then_over_repeats_a_source()
+    {
+        // The error kept the plan's checks from running: once the phase sums, web at 66.67% of 1M from 100K is 6.67
+        // epochs, a warning that was there all along, reported now at its tokens.
+        const string source = """
+            [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
+            [{|RCP001:Phase("a", At = "0")|}]
+            public static partial class Mini
+            {
+                [Source(Tokens = "100K"), Mix(60)] public static partial SourceId Web { get; }
+                [Source(Tokens = "1M"), Mix(30)] public static partial SourceId Code { get; }
+            }
+            """;
+        const string fixedSource = """
+            [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
+            [Phase("a", At = "0")]
+            public static partial class Mini
+            {
+                [Source(Tokens = {|RCP002:"100K"|}), Mix(66.67)] public static partial SourceId Web { get; }
+                [Source(Tokens = "1M"), Mix(33.33)] public static partial SourceId Code { get; }
+            }
+            """;
+        await Test(source, fixedSource).RunAsync();
+    }
+
+    [Fact]
+    public async Task Weights_in_another_file_of_the_partial_class_are_rewritten_in_that_file()
+    {
+        const string phases = """
+            [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
+            [{|RCP001:Phase("a", At = "0")|}]
+            public static partial class Mini
+            {
+            }
+            """;
+        const string sources = """
+            public static partial class Mini
+            {
+                [Source(Tokens = "1M"), Mix(60)] public static partial SourceId Web { get; }
+                [Source(Tokens = "1M"), Mix(30)] public static partial SourceId Code { get; }
+            }
+            """;
+        const string fixedPhases = """
+            [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
+            [Phase("a", At = "0")]
+            public static partial class Mini
+            {
+            }
+            """;
+        const string fixedSources = """
+            public static partial class Mini
+            {
+                [Source(Tokens = "1M"), Mix(66.67)] public static partial SourceId Web { get; }
+                [Source(Tokens = "1M"), Mix(33.33)] public static partial SourceId Code { get; }
+            }
+            """;
+        var test = Test(phases, fixedPhases);
+        test.AddSource(sources, fixedSources);
+        await test.RunAsync();
+    }
+
     // ---------------------------------------------------------------- no fix where none is right
 
     [Fact]

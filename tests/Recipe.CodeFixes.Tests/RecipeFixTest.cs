@@ -17,7 +17,7 @@ namespace Recipe.CodeFixes.Tests;
 /// Roslyn's code-fix harness over a C# recipe as the IDE sees it: the analyzer and the fix under test, and the
 /// generator, so that the compilation holds the generated source properties and the fixed code must compile with
 /// no error. After the fix, the harness runs the analyzer again and requires exactly the fixed state's diagnostics
-/// (none unless a test names some), and it checks Fix All in document, project and solution scope where the fix has
+/// (none unless the fixed code marks some), and it checks Fix All in document, project and solution scope where the fix has
 /// a Fix All provider.
 /// </summary>
 internal sealed class RecipeFixTest<TCodeFix> : CSharpCodeFixTest<Generator::Recipe.Generator.RecipeAnalyzer, TCodeFix, DefaultVerifier>
@@ -52,8 +52,12 @@ internal sealed class RecipeFixTest<TCodeFix> : CSharpCodeFixTest<Generator::Rec
         TestBehaviors |= TestBehaviors.SkipGeneratedSourcesCheck;
     }
 
-    /// <summary>Source-file diagnostics the fixed code must still report (by default none).</summary>
-    public List<DiagnosticResult> FixedDiagnostics => FixedState.ExpectedDiagnostics;
+    /// <summary>Adds a second file of the recipe (after <see cref="Usings"/>) and what the fix makes of it.</summary>
+    public void AddSource(string source, string fixedSource)
+    {
+        TestState.Sources.Add(Usings + source);
+        FixedState.Sources.Add(Usings + fixedSource);
+    }
 
     protected override IEnumerable<Type> GetSourceGenerators() => new[] { typeof(Generator::Recipe.Generator.RecipeGenerator) };
 

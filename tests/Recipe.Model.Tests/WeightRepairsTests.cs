@@ -90,6 +90,16 @@ public class WeightRepairsTests
     }
 
     [Fact]
+    public void Normalising_is_offered_even_when_the_checks_it_unmasks_then_warn()
+    {
+        // RCP001 keeps RCP002 from being checked; normalised, web is 66.67% of 1M from 100K = 6.67 epochs.
+        var sources = new[] { Build.Source("web", 100_000), Build.Source("code", 1_000_000) };
+        var recipe = Build.Recipe(1_000_000, WeightMode.Percent, Interpolation.Step, sources, Build.Phase("a", 0, 60, 30));
+        var repair = WeightRepairs.For(recipe, Finding(recipe, "RCP001"))!;
+        Assert.Equal("RCP002", Assert.Single(RecipeValidator.Validate(With(recipe, Apply(recipe, repair)))).Id);
+    }
+
+    [Fact]
     public void Normalising_a_phase_whose_weights_are_all_zero_has_no_repair()
     {
         var recipe = Build.Recipe(1_000_000, WeightMode.Percent, Interpolation.Step, WebAndCode,
