@@ -8,7 +8,7 @@ namespace Recipe.Model;
 /// <summary>One weight a repair rewrites: the weight of source <see cref="Source"/> in phase <see cref="Phase"/>.</summary>
 /// <param name="Phase">Phase index.</param>
 /// <param name="Source">Source index.</param>
-/// <param name="Weight">The new weight, exact at <see cref="WeightRepairs.Decimals"/> places.</param>
+/// <param name="Weight">The new weight, a whole number of the phase's <see cref="WeightRepairs.StepsPerPhase"/> steps.</param>
 public sealed record WeightChange(int Phase, int Source, decimal Weight)
 {
     /// <summary>The weight as a literal (invariant culture, no trailing zeros), e.g. <c>66.67</c> or <c>40</c>.</summary>
@@ -23,15 +23,15 @@ public sealed record WeightRepair(string Title, EquatableArray<WeightChange> Cha
 /// <summary>
 /// Weight edits that remove a finding, computed here so that an IDE code fix only writes literals and never does
 /// recipe math. Every repair is checked by running the validator on the repaired recipe: none is offered that would
-/// leave its finding or add another.
+/// leave its finding or add another (beyond the plan's warnings that an error kept from being checked).
 /// </summary>
 public static class WeightRepairs
 {
     /// <summary>
-    /// Decimal places of repaired weights: 0.01 percentage points of the mix in every unit (2 in percent, 4 in
-    /// fractions and relative weights), fine enough for any mix and still readable.
+    /// How finely a repair splits a phase: into 10,000 equal steps of its sum, 0.01 points of the mix (0.01 in
+    /// percent, 0.0001 in fractions), fine enough for any mix and still readable.
     /// </summary>
-    public static int Decimals(WeightMode mode) => mode == WeightMode.Percent ? 2 : 4;
+    public const int StepsPerPhase = 10_000;
 
     /// <summary>The repair of <paramref name="finding"/> (RCP001 or RCP002 on <paramref name="recipe"/>), or null when there is none that is right.</summary>
     public static WeightRepair? For(Recipe recipe, RecipeDiagnostic finding)
@@ -58,31 +58,30 @@ public static class WeightRepairs
 
     /// <summary>
     /// RCP001: the weights of phase <paramref name="phase"/> rescaled to sum to exactly 100 (percent) or 1 (fraction),
-    /// proportions kept, each rounded to <see cref="Decimals"/> places by the largest-remainder method so that the
-    /// rounded weights still sum exactly. Null for relative weights (any positive sum is right), a phase that sums to
-    /// 0 (no proportions to keep) or weights that are not finite and non-negative.
+    /// proportions kept, each a whole number of <see cref="StepsPerPhase"/> steps by the largest-remainder method so
+    /// that the rounded weights still sum exactly. Null for relative weights (any positive sum is right), a phase that
+    /// sums to 0 (no proportions to keep) or weights that are not finite and non-negative.
     /// </summary>
     public static WeightRepair? Normalise(Recipe recipe, int phase)
     {
         if (recipe.WeightMode == WeightMode.Relative || Rows(recipe) is not { } rows || rows[phase].Sum() <= 0) return null;
 
-        decimal scale = Pow10(Decimals(recipe.WeightMode));
         decimal target = recipe.WeightMode == WeightMode.Percent ? 100m : 1m;
-        long[] units = Apportion(rows[phase], (long)(target * scale));
-        for (int i = 0; i < units.Length; i++) rows[phase][i] = units[i] / scale;
+        long[] steps = Apportion(rows[phase], StepsPerPhase);
+        for (int i = 0; i < steps.Length; i++) rows[phase][i] = steps[i] * target / StepsPerPhase;
 
         string what = recipe.Schedule.Temperature is null ? $"the weights of phase '{recipe.Schedule.Phases[phase].Name}'" : "the base weights";
         return Checked(recipe, rows, $"Scale {what} to sum to {target.ToString(CultureInfo.InvariantCulture)}", DiagnosticIds.WeightsDoNotSum, ValuePath.Combine(ValuePath.Phase(phase), "weights"));
     }
 
     /// <summary>
-    /// RCP002: every weight of source <paramref name="source"/> multiplied by the plan's
-    /// <see cref="SourcePlan.FittingScale"/> and rounded down to <see cref="Decimals"/> places (the largest weights
-    /// that keep it within its max epochs), the weight it gives up shared among the other sources of each phase in
-    /// proportion to their weights, so every phase keeps its sum. The integral of w(t) is linear in each phase's
-    /// normalised weights for step and linear schedules, so the source's allocation scales by the same factor. Null
-    /// for temperature schedules (not linear in the base weights), a phase where no other source has weight to
-    /// absorb the difference, or a relative phase whose sum is not exact at <see cref="Decimals"/> places.
+    /// RCP002: the share of source <paramref name="source"/> in every phase multiplied by the plan's
+    /// <see cref="SourcePlan.FittingScale"/> and rounded down to a whole number of <see cref="StepsPerPhase"/> steps
+    /// (the largest weights that keep it within its max epochs), the share it gives up split among the other sources
+    /// of the phase in proportion to their weights; every phase keeps its sum (100, 1, or the relative sum as
+    /// written). The integral of w(t) is linear in each phase's normalised weights for step and linear schedules, so
+    /// the source's allocation scales by at most the same factor. Null for temperature schedules (not linear in the
+    /// base weights) and where no other source of a phase has weight to take up the difference.
     /// </summary>
     public static WeightRepair? FitToMaxEpochs(Recipe recipe, int source)
     {
@@ -92,26 +91,24 @@ public static class WeightRepairs
         var plan = RecipePlan.For(recipe).Sources[source];
         if (!plan.OverRepeated) return null;
 
-        decimal scale = Pow10(Decimals(recipe.WeightMode));
         decimal fitting = (decimal)plan.FittingScale;
         for (int p = 0; p < rows.Length; p++)
         {
             var weights = rows[p];
-            decimal sum = recipe.WeightMode switch
+            decimal sum = weights.Sum();
+            decimal target = recipe.WeightMode switch
             {
                 WeightMode.Percent => 100m,
                 WeightMode.Fraction => 1m,
-                _ => weights.Sum(),
+                _ => sum,
             };
-            decimal total = sum * scale;
-            if (total != decimal.Truncate(total)) return null;
-
-            long kept = (long)decimal.Floor(weights[source] * fitting * scale);
+            // The schedule normalises by the sum as written, so the source's share is its weight over that sum.
+            long kept = (long)decimal.Floor(weights[source] * fitting * StepsPerPhase / sum);
             var others = weights.Select((w, i) => i == source ? 0m : w).ToArray();
             if (others.Sum() <= 0) return null;
-            long[] units = Apportion(others, (long)total - kept);
-            units[source] = kept;
-            for (int i = 0; i < units.Length; i++) rows[p][i] = units[i] / scale;
+            long[] steps = Apportion(others, StepsPerPhase - kept);
+            steps[source] = kept;
+            for (int i = 0; i < steps.Length; i++) rows[p][i] = steps[i] * target / StepsPerPhase;
         }
 
         string name = recipe.Sources[source].Name;
@@ -124,16 +121,21 @@ public static class WeightRepairs
     /// Splits <paramref name="total"/> units in proportion to <paramref name="shares"/>: each gets the integer part of
     /// its quota, and the units left go to the largest remainders (earlier shares first on ties). A share of 0 gets 0.
     /// </summary>
+    /// <param name="shares">Non-negative shares with a positive sum.</param>
+    /// <param name="total">Units to split, at least 0.</param>
+    /// <exception cref="ArgumentException">The shares do not have a positive sum, or a share is negative.</exception>
     public static long[] Apportion(IReadOnlyList<decimal> shares, long total)
     {
         decimal sum = shares.Sum();
+        if (!(sum > 0) || shares.Any(share => share < 0)) throw new ArgumentException("shares must be non-negative with a positive sum", nameof(shares));
         var units = new long[shares.Count];
         var remainders = new decimal[shares.Count];
         long given = 0;
         for (int i = 0; i < units.Length; i++)
         {
-            // Multiplying first keeps quotas that are whole numbers exact (45 of 90 into 10000 units is 5000, not 4999.99...).
-            decimal quota = shares[i] * total / sum;
+            // Multiplying first keeps quotas that are whole numbers exact (45 of 90 into 10000 units is 5000, not
+            // 4999.99...); dividing first cannot overflow, for shares too large to multiply.
+            decimal quota = total == 0 || shares[i] <= decimal.MaxValue / total ? shares[i] * total / sum : shares[i] / sum * total;
             units[i] = (long)decimal.Floor(quota);
             remainders[i] = quota - units[i];
             given += units[i];
@@ -164,13 +166,6 @@ public static class WeightRepairs
             }
         }
         return rows;
-    }
-
-    private static decimal Pow10(int decimals)
-    {
-        decimal result = 1m;
-        for (int d = 0; d < decimals; d++) result *= 10m;
-        return result;
     }
 
     /// <summary>

@@ -53,6 +53,13 @@ public class WeightRepairsTests
         Assert.Equal(new long[] { 5000, 0, 5000 }, WeightRepairs.Apportion(new[] { 45m, 0m, 45m }, 10_000));
     }
 
+    [Fact]
+    public void Apportion_splits_shares_too_large_to_multiply_without_overflow()
+    {
+        Assert.Equal(new long[] { 666_666_666_666_666_667, 333_333_333_333_333_333 },
+            WeightRepairs.Apportion(new[] { 2e27m, 1e27m }, 1_000_000_000_000_000_000));
+    }
+
     // ---------------------------------------------------------------- RCP001: normalise a phase
 
     [Fact]
@@ -176,6 +183,15 @@ public class WeightRepairsTests
         var sources = new[] { Build.Source("web", 100_000) with { Quality = 0.5 }, Build.Source("code", 1_000_000) with { Quality = 0.5 } };
         var recipe = Build.Temperature(1_000_000, 1.0, 0.5, sources, 60, 40);
         Assert.Null(WeightRepairs.For(recipe, Finding(recipe, "RCP002")));
+    }
+
+    [Fact]
+    public void Fitting_relative_weights_written_as_token_counts_keeps_each_phase_sum()
+    {
+        var sources = new[] { Build.Source("web", 1_000_000_000_000), Build.Source("code", 8_000_000_000_000) };
+        var recipe = Build.Recipe(10_000_000_000_000, WeightMode.Relative, Interpolation.Step, sources, Build.Phase("a", 0, 6e12, 4e12));
+        var repair = WeightRepairs.For(recipe, Finding(recipe, "RCP002"))!;
+        Assert.Equal("0/0=4000000000000 0/1=6000000000000", Literals(repair));
     }
 
     [Fact]
