@@ -168,11 +168,17 @@ public static class WeightRepairs
         return rows;
     }
 
+    /// <summary>The warnings of the checks that run on the plan, which the validator skips while a recipe has errors.</summary>
+    private static readonly HashSet<string> PlanWarnings = new(StringComparer.Ordinal)
+    {
+        DiagnosticIds.SourceOverRepeated, DiagnosticIds.SyntheticOverCap, DiagnosticIds.OverMaxFraction,
+    };
+
     /// <summary>
     /// The repair that writes <paramref name="rows"/>, if the repaired recipe no longer reports (<paramref name="id"/>,
-    /// <paramref name="path"/>) and reports nothing new, otherwise null. Nothing new means no new error; and no new
-    /// warning either, unless the original had errors: those keep the plan's checks (RCP002, RCP008, RCP012) from
-    /// running, so their warnings on a repaired recipe were there all along.
+    /// <paramref name="path"/>) and reports nothing new, otherwise null. Nothing new means no finding the original
+    /// did not have, except, when the original had errors, the plan's warnings (<see cref="PlanWarnings"/>): the
+    /// errors kept those checks from running, so their findings on the repaired recipe were there all along.
     /// </summary>
     private static WeightRepair? Checked(Recipe recipe, decimal[][] rows, string title, string id, string path)
     {
@@ -193,7 +199,7 @@ public static class WeightRepairs
         var original = RecipeValidator.Validate(recipe);
         var before = new HashSet<(string, string)>(original.Select(d => (d.Id, d.Path)));
         bool planChecked = original.All(d => d.Severity != RecipeSeverity.Error);
-        bool Added(RecipeDiagnostic d) => !before.Contains((d.Id, d.Path)) && (planChecked || d.Severity == RecipeSeverity.Error);
+        bool Added(RecipeDiagnostic d) => !before.Contains((d.Id, d.Path)) && (planChecked || !PlanWarnings.Contains(d.Id));
         if (RecipeValidator.Validate(repaired).Any(d => (d.Id == id && d.Path == path) || Added(d))) return null;
         return new WeightRepair(title, changes.ToEquatableArray());
     }

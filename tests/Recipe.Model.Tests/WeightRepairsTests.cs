@@ -107,6 +107,15 @@ public class WeightRepairsTests
     }
 
     [Fact]
+    public void Normalising_has_no_repair_when_rounding_would_leave_a_source_unused()
+    {
+        // 0.0001 of 90.0001 is 0.01 of a step: the two 45s take the units left, and math would weigh 0 everywhere (RCP011).
+        var sources = new[] { Build.Source("math", 1_000_000), Build.Source("web", 1_000_000), Build.Source("code", 1_000_000) };
+        var recipe = Build.Recipe(1_000_000, WeightMode.Percent, Interpolation.Step, sources, Build.Phase("a", 0, 0.0001, 45, 45));
+        Assert.Null(WeightRepairs.For(recipe, Finding(recipe, "RCP001")));
+    }
+
+    [Fact]
     public void Normalising_a_phase_whose_weights_are_all_zero_has_no_repair()
     {
         var recipe = Build.Recipe(1_000_000, WeightMode.Percent, Interpolation.Step, WebAndCode,
