@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -47,7 +48,33 @@ public sealed class RecipeAnalyzer : DiagnosticAnalyzer
         var checkedRecipe = result.Parsed.Check(Manifests.For(path, manifests));
         foreach (var finding in checkedRecipe.Diagnostics)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(finding.Id), result.Locate(finding.Path), finding.Message));
+            var (arguments, properties) = Repair(result, finding);
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(finding.Id), result.Locate(finding.Path), arguments, properties, finding.Message));
         }
+    }
+
+    /// <summary>
+    /// The weight arguments the model's repair of <paramref name="finding"/> rewrites, and what to write (see
+    /// <see cref="FixProperties"/>); none when there is no repair or a weight to change is not its own argument of
+    /// a [Mix] (a params array, a source without [Mix]), since the fix could not write it.
+    /// </summary>
+    private static (IEnumerable<Location>? Arguments, ImmutableDictionary<string, string?>? Properties) Repair(CSharpRecipeParser.Result result, RecipeDiagnostic finding)
+    {
+        if (result.Parsed.Recipe is not { } recipe || WeightRepairs.For(recipe, finding) is not { } repair) return (null, null);
+        var arguments = new List<Location>();
+        foreach (var change in repair.Changes)
+        {
+            string name = recipe.Sources[change.Source].Name;
+            if (!result.Locations.TryGetValue(ValuePath.PhaseWeight(change.Phase, name), out var argument) ||
+                (result.Locations.TryGetValue(ValuePath.Combine(ValuePath.Source(name), "mix"), out var mix) && mix == argument))
+            {
+                return (null, null);
+            }
+            arguments.Add(argument);
+        }
+        var properties = ImmutableDictionary<string, string?>.Empty
+            .Add(FixProperties.Title, repair.Title)
+            .Add(FixProperties.Weights, string.Join(FixProperties.Separator.ToString(), repair.Changes.Select(change => change.Literal)));
+        return (arguments, properties);
     }
 }

@@ -1114,7 +1114,7 @@ public class CSharpDiagnosticTests
 
     // ---------------------------------------------------------------- severities (.editorconfig, #pragma)
 
-    private const string TwoWarnings = """
+    internal const string TwoWarnings = """
         using Recipe.Model;
         using Recipe.Runtime;
 

@@ -18,7 +18,7 @@ public class JsonDiagnosticTests
     private const DiagnosticSeverity Warning = DiagnosticSeverity.Warning;
 
     /// <summary>A valid recipe; most tests below change one value of it.</summary>
-    private const string Valid = """
+    internal const string Valid = """
         {
           "name": "mini",
           "totalTokens": "1M",

@@ -3,12 +3,14 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
 using System.Xml.Linq;
 
 namespace Recipe.Package.Tests;
 
 /// <summary>
-/// What each package holds and declares: the generator as an analyzer with its props in build/ and buildTransitive/,
+/// What each package holds and declares: the generator as an analyzer, with its IDE code fixes beside it and its props in build/ and buildTransitive/,
 /// a build-time-only package with no dependencies; the runtime's library depending on the model package of the same
 /// version; the shared metadata.
 /// </summary>
@@ -20,11 +22,33 @@ public sealed class PackageLayoutTests
     public PackageLayoutTests(PackagedConsumer consumer) => _consumer = consumer;
 
     [Fact]
-    public void The_generator_package_holds_the_analyzer_and_its_props_for_direct_and_transitive_references()
+    public void The_generator_package_holds_the_analyzer_its_code_fixes_and_its_props_for_direct_and_transitive_references()
     {
         Assert.Equal(
-            new[] { "analyzers/dotnet/cs/Recipe.Generator.dll", "build/Recipe.Generator.props", "buildTransitive/Recipe.Generator.props" },
+            new[]
+            {
+                "analyzers/dotnet/cs/Recipe.CodeFixes.dll", "analyzers/dotnet/cs/Recipe.Generator.dll",
+                "build/Recipe.Generator.props", "buildTransitive/Recipe.Generator.props",
+            },
             Content("Recipe.Generator"));
+    }
+
+    [Fact]
+    public void The_code_fixes_reference_only_assemblies_the_IDE_host_provides()
+    {
+        // The IDE loads the fixes from analyzers/dotnet/cs with nothing beside them but the generator: a reference to
+        // Recipe.Model (whose constants they use) or to a package would fail there, never in a build.
+        using var package = ZipFile.OpenRead(_consumer.PackagePath("Recipe.Generator"));
+        using var image = new MemoryStream();
+        using (var entry = package.GetEntry("analyzers/dotnet/cs/Recipe.CodeFixes.dll")!.Open()) entry.CopyTo(image);
+        image.Position = 0;
+        using var pe = new PEReader(image);
+        var metadata = pe.GetMetadataReader();
+        var references = metadata.AssemblyReferences.Select(handle => metadata.GetString(metadata.GetAssemblyReference(handle).Name)).ToList();
+        Assert.Contains("Microsoft.CodeAnalysis.Workspaces", references);
+        Assert.All(references, name => Assert.True(
+            name == "netstandard" || name.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) || name.StartsWith("System.", StringComparison.Ordinal),
+            $"Recipe.CodeFixes references {name}"));
     }
 
     [Fact]
