@@ -85,6 +85,30 @@ public class ScheduleReferenceTests(ITestOutputHelper output)
         Assert.True(compared == 16, $"only {compared} recipes went through the deadline scheduler");
     }
 
+    [Fact]
+    public void The_scalar_paths_give_the_same_streams_as_the_vector_paths()
+    {
+        var random = new Random(515);
+        for (int c = 0; c < 12; c++)
+        {
+            var kind = (ScheduleKind)(c % 4);
+            var recipe = TestRecipes.Read(TestRecipes.RandomJson(random, kind, random.Next(2, 9), random.Next(1000, 30_000)));
+            var vector = Streams.All(Samplers.ForRecipe(recipe));
+            SampleRef[] scalar;
+            VectorPaths.Disable(true);
+            try
+            {
+                scalar = Streams.All(Samplers.ForRecipe(recipe));
+            }
+            finally
+            {
+                VectorPaths.Disable(false);
+            }
+            Assert.Equal(vector, scalar);
+        }
+        output.WriteLine($"vector paths {(VectorPaths.Enabled ? "present" : "absent")} on this machine");
+    }
+
     /// <summary>Percent weights of whole numbers, a few sources, any length: the shape of published static mixes.</summary>
     private static string WholePartsJson(Random random, int sources, long samples, out long[] parts)
     {

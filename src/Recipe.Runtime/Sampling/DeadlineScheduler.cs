@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Recipe.Model;
 
 namespace Recipe.Runtime.Sampling;
@@ -17,12 +19,14 @@ namespace Recipe.Runtime.Sampling;
 /// The state at sample n is the count of each source; from it the pending windows are recomputed, so a
 /// checkpoint is just the counts.
 /// <para>
-/// Cost: a step is one evaluation of the chosen source's integral. The next deadline is extrapolated from the last
-/// crossing, evaluated there, and the slot before is proved not to reach the target from the model's rounding-error
-/// bound instead of being evaluated (<see cref="WeightSchedule.IntegralErrorPerToken"/>). For step and linear
-/// schedules the integral is evaluated from the segment constants each source keeps beside its window: the model's
-/// Horner form on the model's constants, the very operations of the generated kernel, so the same bits, with the
-/// state of a step in one place in memory.
+/// Cost: the deadlines of a source's next eight samples are computed together, extrapolated from an earlier crossing
+/// and evaluated in one AVX-512 pass (one by one where it is missing). A deadline is taken when the integral there
+/// reaches its target and the rise over the slot, bounded below from the model's rounding-error bound
+/// (<see cref="WeightSchedule.IntegralErrorPerToken"/>), proves that the slot before does not: no second evaluation.
+/// For step and linear schedules the integral is evaluated from the segment constants each source keeps beside its
+/// window: the model's Horner form on the model's constants, the very operations of the generated kernel, so the
+/// same bits; the temperature schedule evaluates <typeparamref name="TIntegral"/>. A step is then the choice (a scan
+/// of one packed key per source) and a pop from the chosen source's queue.
 /// </para>
 /// </summary>
 internal struct DeadlineScheduler<TIntegral>
@@ -46,19 +50,36 @@ internal struct DeadlineScheduler<TIntegral>
     private readonly Window[] _windows;
     private readonly long[] _counts;
 
+    // Windows computed ahead, Lookahead per source at [source * Lookahead + i]: one AVX-512 register of deadlines.
+    private const int Lookahead = 8;
+    private readonly long[] _queuedRelease;
+    private readonly long[] _queuedDeadline;
+    private readonly double[] _queuedValue;
+
     /// <summary>A source's pending window, how its deadlines move, and the segment of its last evaluation.</summary>
     private struct Window
     {
         public long Deadline;
         public double DeadlineValue;
 
-        /// <summary>Fractional slot where the integral crossed the last target, and slots per sample there (0: unknown).</summary>
+        /// <summary>
+        /// Fractional slot where the integral crossed the target of the source's sample <see cref="CrossingSample"/>,
+        /// and slots per sample there (0: unknown): later deadlines are extrapolated from it.
+        /// </summary>
         public double Crossing, Step;
+
+        public long CrossingSample;
+
+        /// <summary>Windows left in the source's queue.</summary>
+        public int Queued;
 
         /// <summary>Tokens [SegmentStart, SegmentEnd) of the cached segment (SegmentEnd = long.MaxValue for the last).</summary>
         public long SegmentStart, SegmentEnd;
 
-        public double Cumulative, Level, HalfSlope, Slope;
+        public double Cumulative, Level, HalfSlope;
+
+        /// <summary>ProvenRise = ProofBase + ProofSlope · (tokens into the segment) for a slot inside it.</summary>
+        public double ProofBase, ProofSlope;
     }
 
     public DeadlineScheduler(WeightSchedule schedule, TIntegral integral)
@@ -83,6 +104,9 @@ internal struct DeadlineScheduler<TIntegral>
         _release = new long[k];
         _windows = new Window[k];
         _counts = new long[k];
+        _queuedRelease = new long[k * Lookahead];
+        _queuedDeadline = new long[k * Lookahead];
+        _queuedValue = new double[k * Lookahead];
         for (int i = 0; i < k; i++) _windows[i].SegmentEnd = long.MinValue;
         Emitted = 0;
     }
@@ -105,27 +129,43 @@ internal struct DeadlineScheduler<TIntegral>
             long deadline = _release[k] == Never ? Never : FirstSlot(k, ref window, target + _sequenceLength, strict: false, from: _release[k], Guess(k, target + _sequenceLength), out window.DeadlineValue, out _);
             SetDeadline(k, ref window, deadline);
             window.Step = 0;
+            window.Queued = 0;
         }
     }
 
+    /// <summary>Assigns the next <paramref name="sources"/>.Length samples: their sources and ordinals.</summary>
+    public void Next(Span<int> sources, Span<long> ordinals)
+    {
+        for (int i = 0; i < sources.Length; i++) sources[i] = Next(out ordinals[i]);
+    }
+
+    /// <summary>Assigns the next <paramref name="samples"/> samples, keeping only the counts.</summary>
+    public void Skip(long samples)
+    {
+        for (long i = 0; i < samples; i++) Next(out _);
+    }
+
     /// <summary>Assigns the next sample; returns its source and the source's ordinal for it.</summary>
+    // Inlined into the loops above: a call per sample would cost its prologue and the reloading of every field.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Next(out long ordinal)
     {
         long slot = Emitted + 1;
         // Earliest deadline among the released windows, ties to the lower source: the minimum of (deadline, source)
-        // packed in one integer, with every unreleased source masked to long.MaxValue (no branch on release, which
+        // packed in one integer, with every unreleased source masked out (no branch on release, which
         // changes from slot to slot in no pattern a predictor learns; the minimum itself rarely changes hands).
-        long best = long.MaxValue;
+        ulong best = ulong.MaxValue;
         var keys = _key;
         var releases = _release;
         for (int k = 0; k < keys.Length; k++)
         {
-            best = Math.Min(best, keys[k] | ((slot - releases[k]) >> 63 & long.MaxValue));
+            // An unreleased source's key becomes all ones: the largest unsigned value, above every real key.
+            best = Math.Min(best, (ulong)keys[k] | (ulong)((slot - releases[k]) >> 63));
         }
         int chosen;
-        if (best != long.MaxValue)
+        if (best != ulong.MaxValue)
         {
-            chosen = (int)(best & _sourceMask);
+            chosen = (int)(best & (ulong)_sourceMask);
         }
         else
         {
@@ -142,34 +182,106 @@ internal struct DeadlineScheduler<TIntegral>
         long count = ++_counts[chosen];
         Emitted = slot;
 
-        // The next window of this source: released at the first slot where T > count, due where T >= count + 1.
-        double reached = (double)count * _sequenceLength;
-        long due = window.Deadline;
-        long release = due == Never ? Never
-            : window.DeadlineValue > reached ? due
-            : FirstSlot(chosen, ref window, reached, strict: true, from: due + 1, due + 1, out _, out _);
-        releases[chosen] = release;
-        if (release == Never)
+        // The chosen source's next window comes from its queue, computed Lookahead at a time: eight deadlines of a
+        // linear piece are one vector evaluation of the integral instead of eight scalar ones.
+        if (window.Queued == 0)
         {
-            SetDeadline(chosen, ref window, Never);
-            return chosen;
+            if (!RefillVector(chosen, ref window, count)) Refill(chosen, ref window, count);
         }
-        // Consecutive deadlines of a source are L / w slots apart and w moves slowly: extrapolating from where the
-        // integral crossed the last target is almost always the exact slot.
-        double next = reached + _sequenceLength;
-        long guess = window.Step > 0 ? (long)Math.Ceiling(window.Crossing + window.Step) : Guess(chosen, next);
-        long deadline = FirstSlot(chosen, ref window, next, strict: false, from: release, guess, out window.DeadlineValue, out double rise);
+        int at = chosen * Lookahead + Lookahead - window.Queued--;
+        releases[chosen] = _queuedRelease[at];
+        window.DeadlineValue = _queuedValue[at];
+        SetDeadline(chosen, ref window, _queuedDeadline[at]);
+        return chosen;
+    }
+
+    /// <summary>
+    /// Queues the windows of source k's samples count + 1 .. count + <see cref="Lookahead"/>, one by one: sample j is
+    /// released at the first slot where T exceeds (j − 1)·L and due where T reaches j·L.
+    /// </summary>
+    private void Refill(int k, ref Window window, long count)
+    {
+        long due = window.Deadline;
+        double dueValue = window.DeadlineValue;
+        int first = k * Lookahead;
+        for (int i = 0; i < Lookahead; i++)
+        {
+            double reached = (double)(count + i) * _sequenceLength;
+            long release = due == Never ? Never
+                : dueValue > reached ? due
+                : FirstSlot(k, ref window, reached, strict: true, from: due + 1, due + 1, out _, out _);
+            long deadline = Never;
+            dueValue = 0;
+            if (release != Never)
+            {
+                // Consecutive deadlines are L / w slots apart and w moves slowly: extrapolating from where the
+                // integral crossed an earlier target is almost always the exact slot.
+                double next = reached + _sequenceLength;
+                long guess = window.Step > 0 ? (long)Math.Ceiling(window.Crossing + (count + i + 1 - window.CrossingSample) * window.Step) : Guess(k, next);
+                deadline = FirstSlot(k, ref window, next, strict: false, from: release, guess, out dueValue, out double rise);
+                Anchor(ref window, deadline, dueValue, next, rise, count + i + 1);
+            }
+            _queuedRelease[first + i] = release;
+            _queuedDeadline[first + i] = deadline;
+            _queuedValue[first + i] = dueValue;
+            due = deadline;
+        }
+        window.Queued = Lookahead;
+    }
+
+    /// <summary>
+    /// <see cref="Refill"/> for the common case, eight samples in one AVX-512 pass: every guessed deadline is
+    /// evaluated at once with the model's Horner form (the same operations per lane, so the same bits) and accepted
+    /// only where the integral reaches the target, the proved rise rules out the slot before, and the value passes the
+    /// previous target strictly (so each window is released at the previous deadline). False, with nothing queued,
+    /// when any lane needs the scalar search.
+    /// </summary>
+    private bool RefillVector(int k, ref Window window, long count)
+    {
+        if (!VectorPaths.Enabled || _segments.Length == 0 || !(window.Step > 0) || window.Deadline == Never) return false;
+        double length = _sequenceLength;
+        if (!(window.DeadlineValue > (double)count * length)) return false;
+        var lane = Vector512.Create(0d, 1, 2, 3, 4, 5, 6, 7);
+        var guess = Vector512.Ceiling(Vector512.Create(window.Crossing) + (Vector512.Create((double)(count + 1 - window.CrossingSample)) + lane) * Vector512.Create(window.Step));
+        var slot = Avx512DQ.ConvertToVector512Int64WithTruncation(guess);
+        var token = slot * _sequenceLength;
+        var x = Avx512DQ.ConvertToVector512Double(token - Vector512.Create(window.SegmentStart));
+        var value = Vector512.Create(window.Cumulative) + x * (Vector512.Create(window.Level) + Vector512.Create(window.HalfSlope) * x);
+        // The same targets as Refill: reached = (count + i)·L, next = reached + L.
+        var reached = (Vector512.Create((double)count) + lane) * Vector512.Create(length);
+        var next = reached + Vector512.Create(length);
+        var fails = Vector512.LessThan(x, Vector512.Create(length)).AsInt64()
+            | Vector512.GreaterThanOrEqual(token, Vector512.Create(window.SegmentEnd))
+            | Vector512.LessThanOrEqual(value, next).AsInt64()
+            | Vector512.LessThanOrEqual(Vector512.Create(window.ProofBase) + Vector512.Create(window.ProofSlope) * x, value - next).AsInt64()
+            | Vector512.LessThan(slot, Vector512<long>.One);
+        if (fails != Vector512<long>.Zero) return false;
+
+        int first = k * Lookahead;
+        slot.CopyTo(_queuedDeadline, first);
+        value.CopyTo(_queuedValue, first);
+        _queuedRelease[first] = window.Deadline;
+        for (int i = 1; i < Lookahead; i++) _queuedRelease[first + i] = _queuedDeadline[first + i - 1];
+        double rise = window.ProofBase + window.ProofSlope * x.GetElement(Lookahead - 1);
+        Anchor(ref window, slot.GetElement(Lookahead - 1), value.GetElement(Lookahead - 1), next.GetElement(Lookahead - 1), rise, count + Lookahead);
+        window.Queued = Lookahead;
+        return true;
+    }
+
+    /// <summary>Where later deadlines are extrapolated from: the crossing of sample <paramref name="sample"/>'s target.</summary>
+    private readonly void Anchor(ref Window window, long deadline, double value, double target, double rise, long sample)
+    {
         if (deadline != Never && rise > 0)
         {
-            window.Crossing = deadline - (window.DeadlineValue - next) / rise;
-            window.Step = _sequenceLength / rise;
+            double inverse = 1 / rise;
+            window.Crossing = deadline - (value - target) * inverse;
+            window.CrossingSample = sample;
+            window.Step = _sequenceLength * inverse;
         }
         else
         {
             window.Step = 0;
         }
-        SetDeadline(chosen, ref window, deadline);
-        return chosen;
     }
 
     private void SetDeadline(int k, ref Window window, long deadline)
@@ -199,10 +311,12 @@ internal struct DeadlineScheduler<TIntegral>
         {
             // The common case: the guess is the slot. Its predecessor need not be evaluated when the rise of the exact
             // integral over the slot exceeds the excess by more than the evaluation error (then no earlier slot reaches).
-            if (guess > from && ProvenRise(ref window, guess, out double estimate) > guessValue - target)
+            double proven;
+            if (guess > from && (proven = ProvenRise(ref window, guess)) > guessValue - target)
             {
+                // The bound is within a part in 1e9 of the rise itself: good enough to extrapolate from.
                 valueAtSlot = guessValue;
-                rise = estimate;
+                rise = proven;
                 return guess;
             }
             hi = guess;
@@ -262,19 +376,14 @@ internal struct DeadlineScheduler<TIntegral>
     /// (slot − 1)·L to slot·L), which was just evaluated: the exact rise, at least L times the smaller end weight of
     /// the linear piece, less the model's evaluation error at both ends. If the value at the slot exceeds the target by
     /// less, neither the slot before nor any earlier one reaches it (the exact integral is monotone). 0 (proves
-    /// nothing) for a slot that starts in an earlier segment and for the temperature schedule.
-    /// <paramref name="estimate"/> is the rise estimated from the weight at the slot's end, for extrapolating.
+    /// nothing) for a slot that starts in an earlier segment and for the temperature schedule. Linear in the slot's
+    /// end within a segment, so it is two constants per segment (<see cref="CacheSegment"/>).
     /// </summary>
-    private readonly double ProvenRise(ref Window window, long slot, out double estimate)
+    private readonly double ProvenRise(ref Window window, long slot)
     {
-        estimate = double.NaN;
-        long end = slot * _sequenceLength, begin = end - _sequenceLength;
-        if (_segments.Length == 0 || begin < window.SegmentStart) return 0;
-        double atBegin = window.Level + window.Slope * (begin - window.SegmentStart);
-        double atEnd = window.Level + window.Slope * (end - window.SegmentStart);
-        estimate = atEnd * _sequenceLength;
-        // The relative slack covers the rounding of this very arithmetic.
-        return (Math.Min(atBegin, atEnd) - _weightError) * _sequenceLength * (1 - 1e-9) - 2 * _integralErrorPerToken * end;
+        if (_segments.Length == 0) return 0;
+        double x = slot * _sequenceLength - window.SegmentStart;
+        return x >= _sequenceLength ? window.ProofBase + window.ProofSlope * x : 0;
     }
 
     /// <summary>The model's closed-form inverse of the integral, as a slot: a starting point, never the answer.</summary>
@@ -313,6 +422,12 @@ internal struct DeadlineScheduler<TIntegral>
         window.Cumulative = segment.CumulativeAtStart[k];
         window.Level = segment.Level[k];
         window.HalfSlope = segment.HalfSlope[k];
-        window.Slope = segment.Slope[k];
+        // ProvenRise at x tokens into the segment: L·(w(x) − max(0, slope·L) − weight error)·(1 − 1e-9), the weight at
+        // the slot's start being at most slope·L lower, less twice the integral's error at Start + x; and 16·u·L less
+        // for the rounding of this arithmetic (its terms are at most about 2L).
+        double length = _sequenceLength, slack = 1 - 1e-9, level = segment.Level[k], slope = segment.Slope[k];
+        window.ProofSlope = slope * length * slack - 2 * _integralErrorPerToken;
+        window.ProofBase = (level - Math.Max(0, slope * length) - _weightError) * length * slack
+            - 2 * _integralErrorPerToken * segment.Start - 16 * 1.1102230246251565E-16 * length;
     }
 }

@@ -26,7 +26,7 @@ internal sealed class PermutationLanes
 
     /// <summary>Lanes for <paramref name="sources"/> sources, or null when AVX-512 is missing or they do not fit.</summary>
     public static PermutationLanes? TryCreate(int sources) =>
-        Avx512F.IsSupported && Avx512DQ.IsSupported && sources <= Width ? new PermutationLanes() : null;
+        VectorPaths.Enabled && sources <= Width ? new PermutationLanes() : null;
 
     /// <summary>Takes source <paramref name="source"/>'s permutation of <paramref name="epoch"/>, which covers ordinals [start, end).</summary>
     public void Set(int source, in SequencePermutation permutation, long epoch, long start, long end)

@@ -225,7 +225,7 @@ public sealed class Sampler<TIntegral>
             return;
         }
         if (_cursor.Emitted != first) Seek(ref _cursor, first);
-        for (int i = 0; i < sources.Length; i++) sources[i] = _cursor.Next(out ordinals[i]);
+        _cursor.Next(sources, ordinals);
     }
 
     /// <summary>The samples of the chunk buffers, with epoch and sequence, into <paramref name="batch"/>.</summary>
@@ -293,7 +293,7 @@ public sealed class Sampler<TIntegral>
         long checkpoint = Math.Min(sample / Index.Interval, Index.Checkpoints - 1);
         long emitted = Index.Restore(checkpoint, _integral, Recipe.SequenceLength, _scratchCounts);
         scheduler.Reset(emitted, _scratchCounts);
-        while (scheduler.Emitted < sample) scheduler.Next(out _);
+        scheduler.Skip(sample - scheduler.Emitted);
     }
 
     private SampleRef ResolveUnchecked(int source, long ordinal)

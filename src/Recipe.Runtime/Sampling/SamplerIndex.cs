@@ -77,7 +77,7 @@ public sealed class SamplerIndex
         {
             if (c > 0)
             {
-                for (int step = 0; step < interval; step++) scheduler.Next(out _);
+                scheduler.Skip(interval);
             }
             Record(deltas, c, scheduler.Emitted, scheduler.Counts, integral, recipe.SequenceLength);
             if (progress is not null && c % reportEvery == 0) progress.Report((double)c / checkpoints);
