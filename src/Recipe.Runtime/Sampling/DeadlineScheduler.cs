@@ -52,9 +52,9 @@ internal struct DeadlineScheduler<TIntegral>
 
     // Windows computed ahead, Lookahead per source at [source * Lookahead + i]: one AVX-512 register of deadlines.
     private const int Lookahead = 8;
+    // Each window is queued as its release and its key; the deadline and value of the last one stay in the Window.
     private readonly long[] _queuedRelease;
-    private readonly long[] _queuedDeadline;
-    private readonly double[] _queuedValue;
+    private readonly long[] _queuedKey;
 
     /// <summary>A source's pending window, how its deadlines move, and the segment of its last evaluation.</summary>
     private struct Window
@@ -70,7 +70,7 @@ internal struct DeadlineScheduler<TIntegral>
 
         public long CrossingSample;
 
-        /// <summary>Windows left in the source's queue.</summary>
+        /// <summary>Windows left in the source's queue (Deadline and DeadlineValue are the last queued one's).</summary>
         public int Queued;
 
         /// <summary>Tokens [SegmentStart, SegmentEnd) of the cached segment (SegmentEnd = long.MaxValue for the last).</summary>
@@ -105,8 +105,7 @@ internal struct DeadlineScheduler<TIntegral>
         _windows = new Window[k];
         _counts = new long[k];
         _queuedRelease = new long[k * Lookahead];
-        _queuedDeadline = new long[k * Lookahead];
-        _queuedValue = new double[k * Lookahead];
+        _queuedKey = new long[k * Lookahead];
         for (int i = 0; i < k; i++) _windows[i].SegmentEnd = long.MinValue;
         Emitted = 0;
     }
@@ -126,8 +125,8 @@ internal struct DeadlineScheduler<TIntegral>
             ref Window window = ref _windows[k];
             double target = (double)_counts[k] * _sequenceLength;
             _release[k] = FirstSlot(k, ref window, target, strict: true, from: 1, Guess(k, target), out _, out _);
-            long deadline = _release[k] == Never ? Never : FirstSlot(k, ref window, target + _sequenceLength, strict: false, from: _release[k], Guess(k, target + _sequenceLength), out window.DeadlineValue, out _);
-            SetDeadline(k, ref window, deadline);
+            window.Deadline = _release[k] == Never ? Never : FirstSlot(k, ref window, target + _sequenceLength, strict: false, from: _release[k], Guess(k, target + _sequenceLength), out window.DeadlineValue, out _);
+            _key[k] = Key(k, window.Deadline);
             window.Step = 0;
             window.Queued = 0;
         }
@@ -190,8 +189,7 @@ internal struct DeadlineScheduler<TIntegral>
         }
         int at = chosen * Lookahead + Lookahead - window.Queued--;
         releases[chosen] = _queuedRelease[at];
-        window.DeadlineValue = _queuedValue[at];
-        SetDeadline(chosen, ref window, _queuedDeadline[at]);
+        _key[chosen] = _queuedKey[at];
         return chosen;
     }
 
@@ -222,10 +220,11 @@ internal struct DeadlineScheduler<TIntegral>
                 Anchor(ref window, deadline, dueValue, next, rise, count + i + 1);
             }
             _queuedRelease[first + i] = release;
-            _queuedDeadline[first + i] = deadline;
-            _queuedValue[first + i] = dueValue;
+            _queuedKey[first + i] = Key(k, deadline);
             due = deadline;
         }
+        window.Deadline = due;
+        window.DeadlineValue = dueValue;
         window.Queued = Lookahead;
     }
 
@@ -258,12 +257,15 @@ internal struct DeadlineScheduler<TIntegral>
         if (fails != Vector512<long>.Zero) return false;
 
         int first = k * Lookahead;
-        slot.CopyTo(_queuedDeadline, first);
-        value.CopyTo(_queuedValue, first);
-        _queuedRelease[first] = window.Deadline;
-        for (int i = 1; i < Lookahead; i++) _queuedRelease[first + i] = _queuedDeadline[first + i - 1];
-        double rise = window.ProofBase + window.ProofSlope * x.GetElement(Lookahead - 1);
-        Anchor(ref window, slot.GetElement(Lookahead - 1), value.GetElement(Lookahead - 1), next.GetElement(Lookahead - 1), rise, count + Lookahead);
+        // Each window is released at the previous one's deadline: the slots shifted up one lane, the pending
+        // deadline in lane 0.
+        var previous = Avx512F.PermuteVar8x64(slot, Vector512.Create(0L, 0, 1, 2, 3, 4, 5, 6));
+        Vector512.ConditionalSelect(Vector512.Create(-1L, 0, 0, 0, 0, 0, 0, 0), Vector512.Create(window.Deadline), previous).CopyTo(_queuedRelease, first);
+        (Vector512.ShiftLeft(Vector512.Min(slot, Vector512.Create(_limit + 1)), _sourceBits) | Vector512.Create((long)k)).CopyTo(_queuedKey, first);
+        double lastX = x.GetElement(Lookahead - 1);
+        window.Deadline = slot.GetElement(Lookahead - 1);
+        window.DeadlineValue = value.GetElement(Lookahead - 1);
+        Anchor(ref window, window.Deadline, window.DeadlineValue, next.GetElement(Lookahead - 1), window.ProofBase + window.ProofSlope * lastX, count + Lookahead);
         window.Queued = Lookahead;
         return true;
     }
@@ -284,11 +286,8 @@ internal struct DeadlineScheduler<TIntegral>
         }
     }
 
-    private void SetDeadline(int k, ref Window window, long deadline)
-    {
-        window.Deadline = deadline;
-        _key[k] = Math.Min(deadline, _limit + 1) << _sourceBits | (long)k;
-    }
+    /// <summary>A source's packed key: its deadline (capped past the run) above its index, so the minimum is EDF's choice.</summary>
+    private readonly long Key(int k, long deadline) => Math.Min(deadline, _limit + 1) << _sourceBits | (long)k;
 
     /// <summary>
     /// The first slot n ≥ <paramref name="from"/> where source k's integral over n samples reaches

@@ -67,6 +67,12 @@ internal sealed class PeriodicSchedule
     /// <summary>Slots in one period.</summary>
     public int Period { get; }
 
+    /// <summary>Source of each slot of the period (for the vectorised fill, which reads eight at a time).</summary>
+    public ReadOnlySpan<ushort> SourceTable => _sourceAt;
+
+    /// <summary>Ordinal within the period of each slot's sample among its source's.</summary>
+    public ReadOnlySpan<int> OrdinalTable => _ordinalInPeriod;
+
     /// <summary>Samples of source <paramref name="source"/> in each period.</summary>
     public long PartOf(int source) => _parts[source];
 

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -26,7 +27,16 @@ internal sealed class PermutationLanes
 
     /// <summary>Lanes for <paramref name="sources"/> sources, or null when AVX-512 is missing or they do not fit.</summary>
     public static PermutationLanes? TryCreate(int sources) =>
-        VectorPaths.Enabled && sources <= Width ? new PermutationLanes() : null;
+        VectorPaths.Enabled && sources <= Width && HasRecordLayout() ? new PermutationLanes() : null;
+
+    /// <summary>SampleRef is four 8-byte words, Source first (the layout <see cref="Store"/> writes).</summary>
+    private static bool HasRecordLayout()
+    {
+        var sample = new SampleRef(1, 2, 3, 4);
+        ref long words = ref Unsafe.As<SampleRef, long>(ref sample);
+        return Unsafe.SizeOf<SampleRef>() == 4 * sizeof(long) && (int)words == 1
+            && Unsafe.Add(ref words, 1) == 2 && Unsafe.Add(ref words, 2) == 3 && Unsafe.Add(ref words, 3) == 4;
+    }
 
     /// <summary>Takes source <paramref name="source"/>'s permutation of <paramref name="epoch"/>, which covers ordinals [start, end).</summary>
     public void Set(int source, in SequencePermutation permutation, long epoch, long start, long end)
@@ -49,35 +59,54 @@ internal sealed class PermutationLanes
     /// their epoch and sequence, to <paramref name="output"/>; false (nothing written) when one of them must be
     /// resolved one by one.
     /// </summary>
-    public unsafe bool TryResolve(ReadOnlySpan<int> sources, ReadOnlySpan<long> ordinals, Span<SampleRef> output)
+    public bool TryResolve(ReadOnlySpan<int> sources, ReadOnlySpan<long> ordinals, Span<SampleRef> output) =>
+        TryResolve(Avx512F.ConvertToVector512Int64(Vector256.Create(sources.Slice(0, Width))), Vector512.Create(ordinals.Slice(0, Width)), output);
+
+    /// <summary>The same for samples given as lanes: source (at most 7) and ordinal of each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryResolve(Vector512<long> source, Vector512<long> ordinal, Span<SampleRef> output)
     {
-        if (!Avx512F.IsSupported || !Avx512DQ.IsSupported) return false;
-        var source = Avx512F.ConvertToVector512Int64(Vector256.Create(sources.Slice(0, Width))).AsUInt64();
-        var ordinal = Vector512.Create(ordinals.Slice(0, Width));
-        var start = Avx512F.PermuteVar8x64(_epochStart, source.AsInt64());
-        var end = Avx512F.PermuteVar8x64(_epochEnd, source.AsInt64());
+        if (!Avx512F.IsSupported || !Avx512DQ.IsSupported || output.Length < Width) return false;
+        var start = Avx512F.PermuteVar8x64(_epochStart, source);
+        var end = Avx512F.PermuteVar8x64(_epochEnd, source);
         if ((Vector512.LessThan(ordinal, start) | Vector512.GreaterThanOrEqual(ordinal, end)) != Vector512<long>.Zero) return false;
-        var lowBits = Avx512F.PermuteVar8x64(_lowBits, source);
-        var lowMask = Avx512F.PermuteVar8x64(_lowMask, source);
-        var high = Avx512F.PermuteVar8x64(_high, source);
+        var lane = source.AsUInt64();
+        var lowBits = Avx512F.PermuteVar8x64(_lowBits, lane);
+        var lowMask = Avx512F.PermuteVar8x64(_lowMask, lane);
+        var high = Avx512F.PermuteVar8x64(_high, lane);
         var x = (ordinal - start).AsUInt64();
 
         // One pass of the network (SequencePermutation.Encrypt), lane by lane.
         var highPart = Avx512F.ShiftRightLogicalVariable(x, lowBits);
         var lowPart = x & lowMask;
-        highPart = AddModHigh(highPart, Round(lowPart, Avx512F.PermuteVar8x64(_key0, source)), high);
-        lowPart = (lowPart + Round(highPart, Avx512F.PermuteVar8x64(_key1, source))) & lowMask;
-        highPart = AddModHigh(highPart, Round(lowPart, Avx512F.PermuteVar8x64(_key2, source)), high);
-        lowPart = (lowPart + Round(highPart, Avx512F.PermuteVar8x64(_key3, source))) & lowMask;
-        var sequence = Avx512F.ShiftLeftLogicalVariable(highPart, lowBits) | lowPart;
-        if (Vector512.GreaterThanOrEqual(sequence, Avx512F.PermuteVar8x64(_size, source)) != Vector512<ulong>.Zero) return false;
-
-        long* sequences = stackalloc long[Width];
-        long* epochs = stackalloc long[Width];
-        sequence.AsInt64().Store(sequences);
-        Avx512F.PermuteVar8x64(_epoch, source.AsInt64()).Store(epochs);
-        for (int i = 0; i < Width; i++) output[i] = new SampleRef(sources[i], ordinals[i], epochs[i], sequences[i]);
+        highPart = AddModHigh(highPart, Round(lowPart, Avx512F.PermuteVar8x64(_key0, lane)), high);
+        lowPart = (lowPart + Round(highPart, Avx512F.PermuteVar8x64(_key1, lane))) & lowMask;
+        highPart = AddModHigh(highPart, Round(lowPart, Avx512F.PermuteVar8x64(_key2, lane)), high);
+        lowPart = (lowPart + Round(highPart, Avx512F.PermuteVar8x64(_key3, lane))) & lowMask;
+        var sequence = (Avx512F.ShiftLeftLogicalVariable(highPart, lowBits) | lowPart).AsInt64();
+        if (Vector512.GreaterThanOrEqual(sequence.AsUInt64(), Avx512F.PermuteVar8x64(_size, lane)) != Vector512<ulong>.Zero) return false;
+        Store(source, ordinal, Avx512F.PermuteVar8x64(_epoch, source), sequence, output);
         return true;
+    }
+
+    /// <summary>
+    /// Eight SampleRefs from four registers of fields: a 4 × 8 transpose into the records' layout (Source in the low
+    /// half of the first word, zero above it as padding; Ordinal, Epoch, Sequence), four stores instead of 32.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector512<long> source, Vector512<long> ordinal, Vector512<long> epoch, Vector512<long> sequence, Span<SampleRef> output)
+    {
+        var sourceOrdinalLow = Avx512F.PermuteVar8x64x2(source, Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11), ordinal);
+        var sourceOrdinalHigh = Avx512F.PermuteVar8x64x2(source, Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15), ordinal);
+        var epochSequenceLow = Avx512F.PermuteVar8x64x2(epoch, Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11), sequence);
+        var epochSequenceHigh = Avx512F.PermuteVar8x64x2(epoch, Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15), sequence);
+        var first = Vector512.Create(0L, 1, 8, 9, 2, 3, 10, 11);
+        var second = Vector512.Create(4L, 5, 12, 13, 6, 7, 14, 15);
+        ref long words = ref Unsafe.As<SampleRef, long>(ref MemoryMarshal.GetReference(output));
+        Avx512F.PermuteVar8x64x2(sourceOrdinalLow, first, epochSequenceLow).StoreUnsafe(ref words);
+        Avx512F.PermuteVar8x64x2(sourceOrdinalLow, second, epochSequenceLow).StoreUnsafe(ref words, 8);
+        Avx512F.PermuteVar8x64x2(sourceOrdinalHigh, first, epochSequenceHigh).StoreUnsafe(ref words, 16);
+        Avx512F.PermuteVar8x64x2(sourceOrdinalHigh, second, epochSequenceHigh).StoreUnsafe(ref words, 24);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Recipe.Model;
 
 namespace Recipe.Runtime.Sampling;
@@ -22,6 +24,7 @@ public sealed class Sampler<TIntegral>
     private readonly SequencePermutation[] _cachedPermutation;
     private readonly PeriodicSchedule? _periodic;
     private readonly PermutationLanes? _lanes;
+    private readonly Vector512<long> _partLanes;
 
     // Fills run in chunks through these: sources and ordinals first, sequences second.
     private const int ChunkSize = 1024;
@@ -59,6 +62,10 @@ public sealed class Sampler<TIntegral>
             _lanes?.Set(i, _cachedPermutation[i], 0, 0, _sequences[i]);
         }
         _periodic = PeriodicSchedule.TryCreate(schedule);
+        if (_periodic is not null && _lanes is not null)
+        {
+            for (int i = 0; i < k; i++) _partLanes = _partLanes.WithElement(i, _periodic.PartOf(i));
+        }
         _cursor = new DeadlineScheduler<TIntegral>(schedule, integral);
         _seeker = new DeadlineScheduler<TIntegral>(schedule, integral);
         if (_periodic is null) _cursor.Reset(0, _scratchCounts);
@@ -169,6 +176,11 @@ public sealed class Sampler<TIntegral>
     public void Fill(long firstSample, Span<SampleRef> batch)
     {
         CheckRange(firstSample, batch.Length);
+        if (_periodic is { } periodic && _lanes is { } lanes)
+        {
+            FillPeriodic(periodic, lanes, firstSample, batch);
+            return;
+        }
         // Two passes per chunk: assigning sources is one dependency chain, resolving sequences is independent per
         // sample, so the second pass runs at the processor's full width (eight at a time with AVX-512) instead of
         // waiting inside the first.
@@ -177,6 +189,52 @@ public sealed class Sampler<TIntegral>
             int count = Math.Min(ChunkSize, batch.Length - done);
             AssignSources(firstSample + done, _chunkSources.AsSpan(0, count), _chunkOrdinals.AsSpan(0, count));
             ResolveSequences(batch.Slice(done, count));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Fill"/> for a static mix in closed form with AVX-512: eight consecutive slots of the period are one
+    /// load of their sources and ordinals, resolved in the same registers. Groups that straddle the end of a period or
+    /// need the scalar path go one sample at a time.
+    /// </summary>
+    private void FillPeriodic(PeriodicSchedule periodic, PermutationLanes lanes, long firstSample, Span<SampleRef> batch)
+    {
+        long period = firstSample / periodic.Period;
+        int offset = (int)(firstSample - period * periodic.Period);
+        var sourceTable = periodic.SourceTable;
+        var ordinalTable = periodic.OrdinalTable;
+        // Each source's first ordinal in this period, one lane per source.
+        var periodStart = _partLanes * period;
+        int i = 0;
+        while (i < batch.Length)
+        {
+            if (i + PermutationLanes.Width <= batch.Length && offset + PermutationLanes.Width <= periodic.Period)
+            {
+                var source = Avx512F.ConvertToVector512Int64(Vector128.Create(sourceTable.Slice(offset, PermutationLanes.Width))).AsInt64();
+                var ordinal = Avx512F.ConvertToVector512Int64(Vector256.Create(ordinalTable.Slice(offset, PermutationLanes.Width)))
+                    + Avx512F.PermuteVar8x64(periodStart, source);
+                if (lanes.TryResolve(source, ordinal, batch.Slice(i)))
+                {
+                    i += PermutationLanes.Width;
+                    offset += PermutationLanes.Width;
+                }
+                else
+                {
+                    batch[i++] = ResolveUnchecked(periodic.SourceAt(period, offset, out long ordinalOfOne), ordinalOfOne);
+                    offset++;
+                }
+            }
+            else
+            {
+                batch[i++] = ResolveUnchecked(periodic.SourceAt(period, offset, out long ordinalOfOne), ordinalOfOne);
+                offset++;
+            }
+            if (offset == periodic.Period)
+            {
+                offset = 0;
+                period++;
+                periodStart += _partLanes;
+            }
         }
     }
 
