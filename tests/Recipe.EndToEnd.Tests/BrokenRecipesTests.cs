@@ -78,6 +78,17 @@ public sealed class BrokenRecipesTests : IClassFixture<BrokenRecipesBuild>
     }
 
     [Fact]
+    public void The_readme_examples_are_lines_of_this_build()
+    {
+        var readme = new Recipe.Tests.Shared.ReadmeText(Path.Combine(RepoRoot.Path, "README.md"));
+        var lines = readme.Single("", "recipes/weights-not-summing.recipe.json(").Lines;
+        Assert.Equal(2, lines.Length);
+        // MSBuild prints "<folder>/recipes/....recipe.json(15,47): error RCP001: ... [<project>]".
+        string output = _build.Output.Replace('\\', '/');
+        Assert.All(lines, line => Assert.Contains("/" + line + " [", output, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Over_repetition_is_a_warning_not_an_error()
     {
         var repeated = Assert.Single(_build.Diagnostics, d => d.Id == "RCP002");

@@ -1,71 +1,46 @@
 using System;
+using System.Buffers.Binary;
 using System.IO;
 using System.Linq;
 using System.Xml.Linq;
 using Recipe.EndToEnd.Tests;
 using Recipe.Model;
 using Recipe.Model.Json;
+using Recipe.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace Recipe.Package.Tests;
 
 /// <summary>
-/// The user journey in a project that knows nothing of this repository: with the two packages added, a recipe file
-/// is checked by the build (a wrong sum fails it at the exact line and column), and once fixed it compiles into a
-/// class in the project's root namespace that the program calls, as does a C# recipe written with the attributes.
+/// The README's journey in a project that knows nothing of this repository, with the README's blocks as its files:
+/// with the two packages added (step 1), the draft recipe of step 2 fails the build with the diagnostic line of step
+/// 3; once fixed as step 3 shows, it compiles with the C# recipe of step 2 into classes in the project's root
+/// namespace, and the program of steps 4 and 7 (the compiled mixes, then the batch loader over shards of the
+/// recipe's sizes) prints what step 7 shows.
 /// </summary>
 [Collection(PackagedConsumerCollection.Name)]
 public sealed class ConsumerTests
 {
-    /// <summary>Phase 'base' sums to 90: line 13 is the phase, column 45 its weights' '{' (1-based, as MSBuild prints).</summary>
-    public const string BrokenRecipe = """
+    /// <summary>The data root the README's loader opens, in the project folder.</summary>
+    private const string DataRoot = "data";
+
+    private static ReadmeText ReadmeText => Readme.Journey;
+
+    /// <summary>Step 2's C# recipe, Curriculum.cs.</summary>
+    private static string CSharpRecipe => ReadmeText.Single("csharp", "class Curriculum").Text + "\n";
+
+    /// <summary>Steps 4 and 7 as one Program.cs: the loader's code added to the program, its using directive on top.</summary>
+    private static string Program
+    {
+        get
         {
-          "name": "mix",
-          "totalTokens": "1T",
-          "sequenceLength": 2048,
-          "seed": 7,
-          "sources": {
-            "web":  { "tokens": "800B" },
-            "code": { "tokens": "300B" },
-            "math": { "tokens": "100B" }
-          },
-          "schedule": {
-            "phases": [
-              { "name": "base", "at": 0, "weights": { "web": 60, "code": 20, "math": 10 } }
-            ]
-          }
+            var lines = ReadmeText.Single("csharp", "using Trainer;").Lines.Concat([""]).Concat(ReadmeText.Single("csharp", "BatchLoader.Open").Lines).ToList();
+            bool IsDirective(string line) => line.StartsWith("using ", StringComparison.Ordinal) && !line.StartsWith("using var ", StringComparison.Ordinal);
+            var directives = lines.Where(IsDirective).ToList();
+            var statements = lines.Where(l => !IsDirective(l)).SkipWhile(l => l.Length == 0);
+            return string.Join("\n", directives.Append("").Concat(statements)) + "\n";
         }
-
-        """;
-
-    public static readonly string FixedRecipe = BrokenRecipe.Replace("\"math\": 10 }", "\"math\": 20 }", StringComparison.Ordinal);
-
-    /// <summary>Calls the class compiled from mix.recipe.json and declares a C# recipe with the runtime's attributes.</summary>
-    public const string Program = """
-        using System.Globalization;
-        using Consumer;
-        using Recipe.Model;
-        using Recipe.Runtime;
-
-        Span<double> weights = stackalloc double[Mix.SourceCount];
-        Mix.Weights(0, weights);
-        Console.WriteLine($"{Mix.Name} {Mix.Hash} {string.Join(" ", Mix.SourceNames.ToArray())}");
-        Console.WriteLine($"weights@0 {Format(weights)}");
-        Curriculum.Weights(600_000_000_000, weights);
-        Console.WriteLine($"{Curriculum.Name} weights@600B {Format(weights[..Curriculum.SourceCount])}");
-
-        static string Format(ReadOnlySpan<double> values) =>
-            string.Join(" ", values.ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
-
-        [Recipe(TotalTokens = "1T", SequenceLength = 2048, Interpolation = Interpolation.Step)]
-        [Phase("foundation", At = "0")] [Phase("anneal", At = "500B")]
-        static partial class Curriculum
-        {
-            [Source(Tokens = "900B"), Mix(80, 50)] public static partial SourceId Web { get; }
-            [Source(Tokens = "200B"), Mix(20, 50)] public static partial SourceId Code { get; }
-        }
-
-        """;
+    }
 
     private readonly PackagedConsumer _consumer;
     private readonly ITestOutputHelper _log;
@@ -90,27 +65,31 @@ public sealed class ConsumerTests
     }
 
     [Fact]
-    public void A_recipe_whose_weights_sum_to_90_fails_the_build_with_RCP001_at_the_phase_weights()
+    public void The_draft_recipe_fails_the_build_with_the_diagnostic_line_the_readme_shows()
     {
         _consumer.Write("Program.cs", _consumer.TemplateProgram);
-        _consumer.Write("mix.recipe.json", BrokenRecipe);
+        _consumer.Write("Curriculum.cs", CSharpRecipe);
+        _consumer.Write("mix.recipe.json", ReadmeText.JourneyRecipe);
 
         var build = Build();
 
         Assert.True(build.ExitCode != 0, build.ToString());
-        // The literal MSBuild form: "<folder>/mix.recipe.json(13,45): error RCP001: weights of phase 'base' sum to 90 ...".
-        Assert.Contains("mix.recipe.json(13,45): error RCP001: ", build.Output, StringComparison.Ordinal);
+        // MSBuild prints "<folder>/mix.recipe.json(13,45): error RCP001: weights of phase 'base' sum to 90 ... [<project>]".
+        string line = Assert.Single(ReadmeText.Single("", "mix.recipe.json(").Lines);
+        Assert.Contains(Path.DirectorySeparatorChar + line + " [", build.Output, StringComparison.Ordinal);
         var diagnostic = Assert.Single(DotnetBuild.Parse(build.Output));
         Assert.Equal("mix.recipe.json", diagnostic.RelativeTo(_consumer.ProjectFolder));
         Assert.Equal(("error", "RCP001", 13, 45), (diagnostic.Severity, diagnostic.Id, diagnostic.Line, diagnostic.Column));
-        Assert.Contains("'base' sum to 90", diagnostic.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void The_fixed_recipe_builds_clean_and_the_program_runs_the_compiled_mixes()
+    public void The_fixed_recipe_builds_clean_and_the_program_prints_what_the_readme_shows()
     {
         _consumer.Write("Program.cs", Program);
-        _consumer.Write("mix.recipe.json", FixedRecipe);
+        _consumer.Write("Curriculum.cs", CSharpRecipe);
+        _consumer.Write("mix.recipe.json", ReadmeText.FixedJourneyRecipe);
+        var recipe = RecipeJsonReader.Read(ReadmeText.FixedJourneyRecipe).Recipe!;
+        WriteShards(recipe);
 
         var build = Build();
 
@@ -121,11 +100,27 @@ public sealed class ConsumerTests
         var run = _consumer.Dotnet("run", "--no-build");
         _log.WriteLine($"{run.Command}: {run.Elapsed.TotalSeconds:0.0} s");
         Assert.True(run.ExitCode == 0, run.ToString());
+        var transcript = ReadmeText.All("", "$ dotnet run\n")[^1];
+        Assert.Equal(transcript.Output, run.Output.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd());
         // The hash the generator compiled in is the one the model computes for the same text.
-        string hash = RecipeHash.Compute(RecipeJsonReader.Read(FixedRecipe).Recipe!);
-        Assert.Equal(
-            $"mix {hash} web code math\nweights@0 0.6 0.2 0.2\nCurriculum weights@600B 0.5 0.5",
-            run.Output.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd());
+        Assert.StartsWith($"mix {RecipeHash.Compute(recipe)}: ", run.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// One raw uint16 file (nanoGPT's layout, which the loader detects) per source, at its files pattern, holding
+    /// exactly the tokens the recipe declares: the loader's source checks pass and size every epoch from them.
+    /// </summary>
+    private void WriteShards(Recipe.Model.Recipe recipe)
+    {
+        foreach (var source in recipe.Sources)
+        {
+            string pattern = Assert.Single(source.Files);
+            var bytes = new byte[checked((int)source.Tokens * 2)];
+            for (int i = 0; i < source.Tokens; i++) BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(i * 2), (ushort)(i % 50257));
+            string path = Path.Combine(_consumer.ProjectFolder, DataRoot, pattern.Replace("*", "part-0", StringComparison.Ordinal));
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, bytes);
+        }
     }
 
     private CliResult Build()

@@ -2,14 +2,16 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
+using System.Linq;
+using Recipe.Tests.Shared;
 
 namespace Recipe.Package.Tests;
 
 /// <summary>
 /// Packs Recipe.Model, Recipe.Runtime and Recipe.Generator into a local feed in a fresh temporary folder, then sets up
-/// a console project there as a new user would: <c>dotnet new console</c>, a nuget.config naming the feed beside
-/// nuget.org, and <c>dotnet add package</c> for Recipe.Runtime and Recipe.Generator. Built once for the collection;
-/// the folder is deleted afterwards.
+/// a console project there as a new user would, by running the commands of the README's step 1 (<c>dotnet new
+/// console</c>, <c>cd</c>, <c>dotnet add package</c> for Recipe.Runtime and Recipe.Generator) with a nuget.config
+/// naming the feed beside nuget.org. Built once for the collection; the folder is deleted afterwards.
 /// </summary>
 /// <remarks>
 /// The packages get a version no earlier run used (0.1.0-e2e-&lt;guid&gt;) and the consumer restores into its own
@@ -19,7 +21,7 @@ namespace Recipe.Package.Tests;
 /// </remarks>
 public sealed class PackagedConsumer : IDisposable
 {
-    public const string ProjectName = "Consumer";
+    public const string ProjectName = "Trainer";
 
     private readonly List<string> _steps = new();
 
@@ -56,11 +58,28 @@ public sealed class PackagedConsumer : IDisposable
                     .. DotnetCli.NoServers]));
             }
 
-            Step("new console", DotnetCli.Succeed(Root, Environment, "new", "console", "-n", ProjectName, "-o", ProjectFolder));
-            TemplateProgram = File.ReadAllText(Path.Combine(ProjectFolder, "Program.cs"));
-            File.WriteAllText(Path.Combine(ProjectFolder, "nuget.config"), NuGetConfig(Feed));
-            Step("add package Recipe.Runtime", DotnetCli.Succeed(ProjectFolder, Environment, "add", "package", "Recipe.Runtime", "--version", Version));
-            Step("add package Recipe.Generator", DotnetCli.Succeed(ProjectFolder, Environment, "add", "package", "Recipe.Generator", "--version", Version));
+            // The commands as the README writes them, but for the version: it is a prerelease that only the feed
+            // holds, which `dotnet add package` takes only when named. The nuget.config goes in as soon as the project
+            // folder exists.
+            string folder = Root;
+            foreach (string command in ReadmeSetup)
+            {
+                var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (words[0] == "cd")
+                {
+                    folder = Path.Combine(folder, words[1]);
+                    continue;
+                }
+                if (words[0] != "dotnet") throw new InvalidOperationException($"the README's step 1 runs `{command}`, which this setup does not know");
+                string[] arguments = words[1] == "add" ? [.. words[1..], "--version", Version] : words[1..];
+                Step(string.Join(" ", words[1..]), DotnetCli.Succeed(folder, Environment, arguments));
+                if (words[1] == "new")
+                {
+                    TemplateProgram = File.ReadAllText(Path.Combine(ProjectFolder, "Program.cs"));
+                    File.WriteAllText(Path.Combine(ProjectFolder, "nuget.config"), NuGetConfig(Feed));
+                }
+            }
+            if (folder != ProjectFolder) throw new InvalidOperationException($"the README's step 1 ends in {folder}, not in the project {ProjectFolder}");
         }
         catch
         {
@@ -68,6 +87,12 @@ public sealed class PackagedConsumer : IDisposable
             throw;
         }
     }
+
+    /// <summary>The README's step 1: its shell commands, comments removed (`dotnet new`, `cd`, `dotnet add package`).</summary>
+    public static IReadOnlyList<string> ReadmeSetup { get; } = Readme.Journey.Single("bash", "dotnet add package").Lines
+        .Select(line => line.Split('#')[0].Trim())
+        .Where(line => line.Length > 0)
+        .ToList();
 
     /// <summary>The temporary folder that holds everything: feed, packages cache, build artifacts, the project.</summary>
     public string Root { get; }
@@ -135,6 +160,12 @@ public sealed class PackagedConsumer : IDisposable
 
     private void Step(string name, CliResult result) =>
         _steps.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {result.Elapsed.TotalSeconds:0.0} s"));
+}
+
+/// <summary>This checkout's README.md, whose journey the consumer tests follow.</summary>
+public static class Readme
+{
+    public static ReadmeText Journey { get; } = new(Path.Combine(Recipe.EndToEnd.Tests.RepoRoot.Path, "README.md"));
 }
 
 [CollectionDefinition(Name)]
