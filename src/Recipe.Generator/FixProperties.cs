@@ -2,9 +2,10 @@ namespace Recipe.Generator;
 
 /// <summary>
 /// What <c>RecipeAnalyzer</c> tells the code fixes (Recipe.CodeFixes, which compiles this file in) about the
-/// repair of a finding, computed by the model's <c>WeightRepairs</c>: the diagnostic's additional locations are the
-/// weight arguments to rewrite, and its properties hold the fix's title and the new literal of each, in the same order.
-/// A diagnostic without these properties has no fix.
+/// repair of a finding. For a weight repair (computed by the model's <c>WeightRepairs</c>) the diagnostic's additional
+/// locations are the weight arguments to rewrite, and its properties hold the fix's title and the new literal of each,
+/// in the same order. For a source to declare (RCP003, at its [Mix]) they hold the title and the tokens to declare.
+/// A diagnostic without a title has no fix.
 /// </summary>
 internal static class FixProperties
 {
@@ -13,6 +14,9 @@ internal static class FixProperties
 
     /// <summary>The new weight literals, one per additional location, separated by <see cref="Separator"/>.</summary>
     public const string Weights = "Recipe.Fix.Weights";
+
+    /// <summary>The quantity string for the Tokens of a source to declare ("1.5T"), empty when it is the user's to fill in.</summary>
+    public const string Tokens = "Recipe.Fix.Tokens";
 
     /// <summary>Separates the literals of <see cref="Weights"/> (invariant numbers hold no space).</summary>
     public const char Separator = ' ';

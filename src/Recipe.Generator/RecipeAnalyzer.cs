@@ -45,12 +45,36 @@ public sealed class RecipeAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MalformedRecipe, type.Locations.FirstOrDefault(), problem));
         }
         string path = type.Locations.FirstOrDefault()?.SourceTree?.FilePath ?? "";
-        var checkedRecipe = result.Parsed.Check(Manifests.For(path, manifests));
+        var manifest = Manifests.For(path, manifests);
+        var checkedRecipe = result.Parsed.Check(manifest);
         foreach (var finding in checkedRecipe.Diagnostics)
         {
             var (arguments, properties) = Repair(result, finding);
+            properties ??= Declaration(result, finding, manifest);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(finding.Id), result.Locate(finding.Path), arguments, properties, finding.Message));
         }
+    }
+
+    /// <summary>
+    /// For a [Mix] without [Source] (RCP003) that a declaration would make a source, the tokens to declare (see
+    /// <see cref="FixProperties"/>): the manifest's count for the source when a manifest beside the recipe has one,
+    /// else none, for the user to fill in, since any number made up here would silently set its epochs.
+    /// </summary>
+    private static ImmutableDictionary<string, string?>? Declaration(CSharpRecipeParser.Result result, RecipeDiagnostic finding, SourceManifest? manifest)
+    {
+        if (finding.Id != DiagnosticIds.UndeclaredSource || !result.Declarable.TryGetValue(finding.Path, out string? name)) return null;
+        string title = $"Declare source '{name}'";
+        string tokens = "";
+        if (manifest is not null && manifest.Tokens.TryGetValue(name, out long measured))
+        {
+            tokens = Quantity.FormatExact(measured);
+            title += $" with its {tokens} tokens from {manifest.Path}";
+        }
+        else
+        {
+            title += " (tokens to fill in)";
+        }
+        return ImmutableDictionary<string, string?>.Empty.Add(FixProperties.Title, title).Add(FixProperties.Tokens, tokens);
     }
 
     /// <summary>

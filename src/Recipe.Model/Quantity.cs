@@ -83,5 +83,15 @@ public static class Quantity
         return Trim(tokens);
     }
 
+    /// <summary>
+    /// The short form of <paramref name="tokens"/> when it reads back as exactly that many (1500000000000 -> "1.5T"),
+    /// else the whole number (1234567 -> "1234567"): for writing a count into a recipe, where rounding would change it.
+    /// </summary>
+    public static string FormatExact(long tokens)
+    {
+        string text = Format(tokens);
+        return TryParse(text, out long value, out _) && value == tokens ? text : tokens.ToString(CultureInfo.InvariantCulture);
+    }
+
     private static string Trim(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

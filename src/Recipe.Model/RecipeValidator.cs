@@ -6,7 +6,7 @@ namespace Recipe.Model;
 
 /// <summary>
 /// Every semantic check of DESIGN section 4, on the model, so that the generator, the analyzer, the CLI and the
-/// runtime report the same IDs with the same messages. Syntax-level findings (RCP003 in JSON, RCP006, RCP009)
+/// runtime report the same IDs with the same messages. Syntax-level findings (RCP003, RCP006, RCP009)
 /// belong to the front ends, which build their messages with <see cref="RecipeMessages"/>.
 /// </summary>
 public static class RecipeValidator

@@ -261,6 +261,87 @@ public class CSharpDiagnosticTests
         DiagnosticAssert.Empty(Analyze(recipe));
     }
 
+    // ---------------------------------------------------------------- RCP003 Mix without Source
+
+    /// <summary>Valid with a third property, Math, whose weights complete each phase to 100 but which has no [Source].</summary>
+    private static readonly string UndeclaredMath = Valid.Replace(
+        "[Mix(40, 50)]\n    public static partial SourceId Code { get; }",
+        "[Mix(25, 35)]\n    public static partial SourceId Code { get; }\n\n    [Mix(15, 15)]\n    public static partial SourceId Math { get; }",
+        StringComparison.Ordinal);
+
+    [Fact]
+    public void Mix_without_Source_reports_RCP003_at_the_Mix_attribute()
+    {
+        var diagnostic = DiagnosticAssert.Single(Analyze(UndeclaredMath), "RCP003", Error, SourcePath, 19, 6);
+        DiagnosticAssert.EndsAt(diagnostic, 19, 17);
+        Assert.Equal(
+            "'Math' has weights [15, 15] but no [Source] declaration, so the recipe has no source 'math' to give them to; declare it with [Source(Tokens = \"...\")] or remove its [Mix]",
+            Message(diagnostic));
+    }
+
+    [Fact]
+    public void Mix_without_Source_is_the_only_diagnostic_when_its_weights_complete_the_phase_sums()
+    {
+        var diagnostics = Analyze(UndeclaredMath);
+        DiagnosticAssert.Single(diagnostics, "RCP003", Error, SourcePath, 19, 6);
+        Assert.Single(diagnostics);
+    }
+
+    [Fact]
+    public void Weights_of_a_Mix_without_Source_count_in_the_phase_sums()
+    {
+        var diagnostics = Analyze(UndeclaredMath.Replace("[Mix(15, 15)]", "[Mix(25, 15)]", StringComparison.Ordinal));
+        var diagnostic = DiagnosticAssert.Single(diagnostics, "RCP001", Error, SourcePath, 7, 2);
+        Assert.Contains("weights of phase 'a' sum to 110, not 100 (off by 10)", Message(diagnostic), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mix_without_Source_still_gets_its_property_implemented_so_the_compiler_reports_nothing()
+    {
+        var run = Generate(UndeclaredMath);
+        DiagnosticAssert.Empty(run.CompileErrors);
+        Assert.Contains("SourceId Math => new global::Recipe.Runtime.SourceId(2);", run.GeneratedSource("Demo.Mini.Recipe.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Mix_without_Source_is_not_checked_against_the_manifest_since_it_declares_no_tokens()
+    {
+        var manifest = new InMemoryAdditionalText("data.sources.json", """{"sources": {"web": {"tokens": 1000000}, "code": {"tokens": 1000000}}}""");
+        var diagnostics = Analyze(UndeclaredMath, new AdditionalText[] { manifest });
+        DiagnosticAssert.Single(diagnostics, "RCP003", Error, SourcePath, 19, 6);
+        Assert.Single(diagnostics);
+    }
+
+    [Fact]
+    public void Mix_without_Source_in_a_temperature_recipe_is_not_asked_for_a_quality()
+    {
+        string recipe = ValidTemperature.Replace("[Source(Tokens = \"1M\", Quality = 0.8)]\n    [Mix(40)]", "[Mix(40)]", StringComparison.Ordinal);
+        var diagnostics = Analyze(recipe);
+        DiagnosticAssert.Single(diagnostics, "RCP003", Error, SourcePath, 14, 6);
+        Assert.Single(diagnostics);
+    }
+
+    [Fact]
+    public void Mix_without_Source_and_with_a_weight_missing_reports_RCP006_too()
+    {
+        var diagnostics = Analyze(UndeclaredMath.Replace("[Mix(15, 15)]", "[Mix(15)]", StringComparison.Ordinal));
+        DiagnosticAssert.Single(diagnostics, "RCP003", Error, SourcePath, 19, 6);
+        var diagnostic = DiagnosticAssert.Single(diagnostics, "RCP006", Error, SourcePath, 19, 6);
+        Assert.Contains("Mix of 'math' has 1 weight but the recipe has 2 phases", Message(diagnostic), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sources_declared_with_their_Mix_report_no_RCP003()
+    {
+        DiagnosticAssert.None(Analyze(Valid), "RCP003");
+    }
+
+    [Fact]
+    public void Property_with_neither_Source_nor_Mix_is_no_source_and_reports_nothing()
+    {
+        DiagnosticAssert.Empty(Analyze(Valid.Replace("public static partial class Mini\n{", "public static partial class Mini\n{\n    public static int Version => 1;\n", StringComparison.Ordinal)));
+    }
+
     // ---------------------------------------------------------------- RCP004 phase order
 
     [Fact]
@@ -1007,28 +1088,31 @@ public class CSharpDiagnosticTests
 
     // ---------------------------------------------------------------- RCP014 temperature schedule
 
+    /// <summary>A valid temperature recipe; the RCP014 tests change one argument of it.</summary>
+    private const string ValidTemperature = """
+        using Recipe.Model;
+        using Recipe.Runtime;
+
+        namespace Demo;
+
+        [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
+        [Temperature(1.0, 0.3)]
+        public static partial class Mini
+        {
+            [Source(Tokens = "1M", Quality = 0.4)]
+            [Mix(60)]
+            public static partial SourceId Web { get; }
+
+            [Source(Tokens = "1M", Quality = 0.8)]
+            [Mix(40)]
+            public static partial SourceId Code { get; }
+        }
+        """;
+
     [Fact]
     public void Temperature_starting_at_zero_reports_RCP014_at_the_start_argument()
     {
-        const string recipe = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
-            namespace Demo;
-
-            [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
-            [Temperature(0, 0.3)]
-            public static partial class Mini
-            {
-                [Source(Tokens = "1M", Quality = 0.4)]
-                [Mix(60)]
-                public static partial SourceId Web { get; }
-
-                [Source(Tokens = "1M", Quality = 0.8)]
-                [Mix(40)]
-                public static partial SourceId Code { get; }
-            }
-            """;
+        string recipe = ValidTemperature.Replace("Temperature(1.0, 0.3)", "Temperature(0, 0.3)", StringComparison.Ordinal);
         var diagnostic = DiagnosticAssert.Single(Analyze(recipe), "RCP014", Error, SourcePath, 7, 14);
         Assert.Contains("temperature starts at 0", Message(diagnostic), StringComparison.Ordinal);
     }
@@ -1036,25 +1120,7 @@ public class CSharpDiagnosticTests
     [Fact]
     public void Temperature_ending_below_zero_reports_RCP014_at_the_end_argument()
     {
-        const string recipe = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
-            namespace Demo;
-
-            [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
-            [Temperature(1, -0.3)]
-            public static partial class Mini
-            {
-                [Source(Tokens = "1M", Quality = 0.4)]
-                [Mix(60)]
-                public static partial SourceId Web { get; }
-
-                [Source(Tokens = "1M", Quality = 0.8)]
-                [Mix(40)]
-                public static partial SourceId Code { get; }
-            }
-            """;
+        string recipe = ValidTemperature.Replace("Temperature(1.0, 0.3)", "Temperature(1, -0.3)", StringComparison.Ordinal);
         var diagnostic = DiagnosticAssert.Single(Analyze(recipe), "RCP014", Error, SourcePath, 7, 17);
         Assert.Contains("temperature ends at -0.3", Message(diagnostic), StringComparison.Ordinal);
     }
@@ -1062,25 +1128,7 @@ public class CSharpDiagnosticTests
     [Fact]
     public void Temperature_recipe_with_a_source_without_quality_reports_RCP014_at_the_property_name()
     {
-        const string recipe = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
-            namespace Demo;
-
-            [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
-            [Temperature(1.0, 0.3)]
-            public static partial class Mini
-            {
-                [Source(Tokens = "1M", Quality = 0.4)]
-                [Mix(60)]
-                public static partial SourceId Web { get; }
-
-                [Source(Tokens = "1M")]
-                [Mix(40)]
-                public static partial SourceId Code { get; }
-            }
-            """;
+        string recipe = ValidTemperature.Replace("[Source(Tokens = \"1M\", Quality = 0.8)]", "[Source(Tokens = \"1M\")]", StringComparison.Ordinal);
         var diagnostic = DiagnosticAssert.Single(Analyze(recipe), "RCP014", Error, SourcePath, 16, 36);
         Assert.Contains("source 'code' has no quality", Message(diagnostic), StringComparison.Ordinal);
     }
@@ -1088,26 +1136,7 @@ public class CSharpDiagnosticTests
     [Fact]
     public void Valid_temperature_recipe_reports_no_RCP014_and_compiles()
     {
-        const string recipe = """
-            using Recipe.Model;
-            using Recipe.Runtime;
-
-            namespace Demo;
-
-            [Recipe(TotalTokens = "1M", SequenceLength = 1000)]
-            [Temperature(1.0, 0.3)]
-            public static partial class Mini
-            {
-                [Source(Tokens = "1M", Quality = 0.4)]
-                [Mix(60)]
-                public static partial SourceId Web { get; }
-
-                [Source(Tokens = "1M", Quality = 0.8)]
-                [Mix(40)]
-                public static partial SourceId Code { get; }
-            }
-            """;
-        var run = Generate(recipe);
+        var run = Generate(ValidTemperature);
         DiagnosticAssert.Empty(run.CompileErrors);
         DiagnosticAssert.Empty(GeneratorHarness.AnalyzerDiagnostics(run.Output));
     }

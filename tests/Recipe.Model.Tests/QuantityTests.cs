@@ -146,4 +146,15 @@ public class QuantityTests
     {
         Assert.Equal(tokens, Quantity.Parse(Quantity.Format(tokens)));
     }
+
+    [Theory]
+    [InlineData(1_500_000_000_000L, "1.5T")]         // exact in the short form
+    [InlineData(500_000_000L, "500M")]
+    [InlineData(37L, "37")]
+    [InlineData(1_234_567L, "1234567")]              // 1.235M would be 433 tokens more
+    [InlineData(15_600_000_000_001L, "15600000000001")] // 15.6T would drop the last token
+    public void FormatExact_writes_the_short_form_only_when_it_reads_back_exactly(long tokens, string expected)
+    {
+        Assert.Equal(expected, Quantity.FormatExact(tokens));
+    }
 }

@@ -37,11 +37,12 @@ internal sealed class CSharpRecipeParser
     /// <summary>The recipe read from the class, and where its values are.</summary>
     internal sealed class Result
     {
-        public Result(ParsedRecipe parsed, RecipeTarget? target, IReadOnlyDictionary<string, Location> locations)
+        public Result(ParsedRecipe parsed, RecipeTarget? target, IReadOnlyDictionary<string, Location> locations, IReadOnlyDictionary<string, string> declarable)
         {
             Parsed = parsed;
             Target = target;
             Locations = locations;
+            Declarable = declarable;
         }
 
         public ParsedRecipe Parsed { get; }
@@ -50,6 +51,12 @@ internal sealed class CSharpRecipeParser
         public RecipeTarget? Target { get; }
 
         public IReadOnlyDictionary<string, Location> Locations { get; }
+
+        /// <summary>
+        /// The RCP003 path of each [Mix] without [Source] that adding a [Source] would make a valid source (a
+        /// <c>static partial SourceId</c> property of a phase recipe, its name unique), with the name it would take.
+        /// </summary>
+        public IReadOnlyDictionary<string, string> Declarable { get; }
 
         /// <summary>The location of the value at <paramref name="path"/>, or of its nearest located parent.</summary>
         public Location Locate(string path)
@@ -98,7 +105,7 @@ internal sealed class CSharpRecipeParser
         var target = Target(type);
         if (recipeAttribute is null)
         {
-            return new Result(new ParsedRecipe(null, _diagnostics, _spans, _failedPaths), target, _locations);
+            return new Result(new ParsedRecipe(null, _diagnostics, _spans, _failedPaths), target, _locations, new Dictionary<string, string>());
         }
 
         var recipeSyntax = Syntax(recipeAttribute);
@@ -157,15 +164,29 @@ internal sealed class CSharpRecipeParser
         var sources = new List<Source>();
         var weights = phaseNames.Select(_ => new List<double>()).ToList();
         var properties = new List<SourceProperty>();
+        var undeclared = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            var sourceAttribute = property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == SourceAttributeName);
-            if (sourceAttribute is null) continue;
-            var source = ReadSource(property, sourceAttribute, sources.Count, phaseNames, weights);
+            var sourceAttribute = Attribute(property, SourceAttributeName);
+            var mix = Attribute(property, MixAttributeName);
+            if (sourceAttribute is null && mix is null) continue;
+            var source = sourceAttribute is not null
+                ? ReadSource(property, sourceAttribute, mix, phaseNames, weights)
+                : ReadUndeclared(property, mix!, phaseNames, weights);
+            // A [Source] would make it a source the generator implements; until then a temperature recipe would want
+            // a quality too, which a fix cannot know.
+            if (sourceAttribute is null && IsSourceProperty(property) && temperatureAttribute is null)
+            {
+                undeclared[ValuePath.SourceProperty(source.Name, "mix")] = source.Name;
+            }
             if (IsSourceProperty(property)) properties.Add(new SourceProperty(property.Name, Keyword(property.DeclaredAccessibility), sources.Count));
             sources.Add(source);
         }
+        // Declaring a source whose name another source has would only trade RCP003 for RCP007.
+        var declarable = undeclared
+            .Where(entry => sources.Count(s => string.Equals(s.Name, entry.Value, StringComparison.OrdinalIgnoreCase)) == 1)
+            .ToDictionary(entry => entry.Key, entry => entry.Value, StringComparer.Ordinal);
 
         var phases = new List<Phase>();
         for (int p = 0; p < phaseNames.Count; p++) phases.Add(new Phase(phaseNames[p], phaseStarts[p], weights[p].ToEquatableArray()));
@@ -175,10 +196,30 @@ internal sealed class CSharpRecipeParser
             : new Recipe.Model.Recipe(name, totalTokens.Value, sequenceLength.Value, seed, mode, maxEpochs, syntheticCap, sources.ToEquatableArray(),
                 new Schedule(interpolation, phases.ToEquatableArray(), temperature)) { Description = description };
         target = target is null ? null : target with { Properties = properties.ToEquatableArray() };
-        return new Result(new ParsedRecipe(recipe, _diagnostics, _spans, _failedPaths), target, _locations);
+        return new Result(new ParsedRecipe(recipe, _diagnostics, _spans, _failedPaths), target, _locations, declarable);
     }
 
-    private Source ReadSource(IPropertySymbol property, AttributeData attribute, int index, List<string> phaseNames, List<List<double>> weights)
+    private static AttributeData? Attribute(IPropertySymbol property, string name) =>
+        property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == name);
+
+    /// <summary>
+    /// A [Mix] without [Source] (RCP003): a source the user meant to declare. Its weights count in the phase sums as
+    /// if it were declared, so the one error is this, not an RCP001 per phase about sums that leave them out; nothing
+    /// about its declaration (tokens, quality, the manifest) is checked, since there is none.
+    /// </summary>
+    private Source ReadUndeclared(IPropertySymbol property, AttributeData mix, List<string> phaseNames, List<List<double>> weights)
+    {
+        string name = property.Name.ToLowerInvariant();
+        string path = ValuePath.Source(name);
+        var values = ReadMix(mix, name, path, phaseNames, weights);
+        string has = values.Count == 0 ? "has a [Mix] with no weights" : $"has weights [{string.Join(", ", values.Select(DiagnosticIds.Num))}]";
+        Report(DiagnosticIds.UndeclaredSource, ValuePath.Combine(path, "mix"),
+            $"'{property.Name}' {has} but no [Source] declaration, so the recipe has no source '{name}' to give them to; declare it with [Source(Tokens = \"...\")] or remove its [Mix]");
+        _failedPaths.Add(path);
+        return new Source(name, 0);
+    }
+
+    private Source ReadSource(IPropertySymbol property, AttributeData attribute, AttributeData? mix, List<string> phaseNames, List<List<double>> weights)
     {
         var syntax = Syntax(attribute);
         string name = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Name").Value.Value is string text && text.Length > 0
@@ -197,8 +238,26 @@ internal sealed class CSharpRecipeParser
 
         long tokens = RequiredQuantity(declared, "Tokens", path + "/tokens", $"[Source] of '{property.Name}'", "Tokens = \"500B\"", path) ?? 0;
 
-        // Mix: one weight per phase.
-        var mix = property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == MixAttributeName);
+        ReadMix(mix, name, path, phaseNames, weights);
+
+        return new Source(name, tokens)
+        {
+            Quality = declared.TryGetValue("Quality", out var quality) ? (double)quality.Value! : null,
+            Synthetic = declared.TryGetValue("Synthetic", out var synthetic) && (bool)synthetic.Value!,
+            MaxEpochs = declared.TryGetValue("MaxEpochs", out var maxEpochs) ? (double)maxEpochs.Value! : null,
+            MaxFraction = declared.TryGetValue("MaxFraction", out var maxFraction) ? (double)maxFraction.Value! : null,
+            Files = declared.TryGetValue("Files", out var files) && !files.IsNull
+                ? files.Values.Select(v => v.Value as string ?? "").ToEquatableArray()
+                : EquatableArray<string>.Empty,
+            Format = CheckFormat(declared.TryGetValue("Format", out var format) ? format.Value as string : null, path + "/format"),
+            License = declared.TryGetValue("License", out var license) ? license.Value as string : null,
+            Description = declared.TryGetValue("Description", out var description) ? description.Value as string : null,
+        };
+    }
+
+    /// <summary>The weights of source <paramref name="name"/> as its [Mix] gives them; each phase's row gets one (0 where none is given).</summary>
+    private List<double> ReadMix(AttributeData? mix, string name, string path, List<string> phaseNames, List<List<double>> weights)
+    {
         var values = new List<double>();
         if (mix is not null)
         {
@@ -222,20 +281,7 @@ internal sealed class CSharpRecipeParser
             }
         }
         for (int p = 0; p < phaseNames.Count; p++) weights[p].Add(p < values.Count ? values[p] : 0);
-
-        return new Source(name, tokens)
-        {
-            Quality = declared.TryGetValue("Quality", out var quality) ? (double)quality.Value! : null,
-            Synthetic = declared.TryGetValue("Synthetic", out var synthetic) && (bool)synthetic.Value!,
-            MaxEpochs = declared.TryGetValue("MaxEpochs", out var maxEpochs) ? (double)maxEpochs.Value! : null,
-            MaxFraction = declared.TryGetValue("MaxFraction", out var maxFraction) ? (double)maxFraction.Value! : null,
-            Files = declared.TryGetValue("Files", out var files) && !files.IsNull
-                ? files.Values.Select(v => v.Value as string ?? "").ToEquatableArray()
-                : EquatableArray<string>.Empty,
-            Format = CheckFormat(declared.TryGetValue("Format", out var format) ? format.Value as string : null, path + "/format"),
-            License = declared.TryGetValue("License", out var license) ? license.Value as string : null,
-            Description = declared.TryGetValue("Description", out var description) ? description.Value as string : null,
-        };
+        return values;
     }
 
     private string? CheckFormat(string? format, string path)
