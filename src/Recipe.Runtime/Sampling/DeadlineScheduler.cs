@@ -135,21 +135,33 @@ internal struct DeadlineScheduler<TIntegral>
     /// <summary>Assigns the next <paramref name="sources"/>.Length samples: their sources and ordinals.</summary>
     public void Next(Span<int> sources, Span<long> ordinals)
     {
-        for (int i = 0; i < sources.Length; i++) sources[i] = Next(out ordinals[i]);
+        long slot = Emitted;
+        for (int i = 0; i < sources.Length; i++) sources[i] = Step(++slot, out ordinals[i]);
+        Emitted = slot;
     }
 
     /// <summary>Assigns the next <paramref name="samples"/> samples, keeping only the counts.</summary>
     public void Skip(long samples)
     {
-        for (long i = 0; i < samples; i++) Next(out _);
+        long slot = Emitted;
+        for (long end = slot + samples; slot < end;) Step(++slot, out _);
+        Emitted = slot;
     }
 
     /// <summary>Assigns the next sample; returns its source and the source's ordinal for it.</summary>
-    // Inlined into the loops above: a call per sample would cost its prologue and the reloading of every field.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Next(out long ordinal)
     {
-        long slot = Emitted + 1;
+        int source = Step(Emitted + 1, out ordinal);
+        Emitted++;
+        return source;
+    }
+
+    /// <summary>Assigns slot <paramref name="slot"/> (= Emitted + 1), leaving Emitted to the caller.</summary>
+    // Inlined into the loops above, which keep the slot in a register: a call per sample would cost its prologue and
+    // the reloading of every field, and Emitted's store and reload would sit on the chain from one slot to the next.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int Step(long slot, out long ordinal)
+    {
         // Earliest deadline among the released windows, ties to the lower source: the minimum of (deadline, source)
         // packed in one integer, with every unreleased source masked out (no branch on release, which
         // changes from slot to slot in no pattern a predictor learns; the minimum itself rarely changes hands).
@@ -179,7 +191,6 @@ internal struct DeadlineScheduler<TIntegral>
         ref Window window = ref _windows[chosen];
         ordinal = _counts[chosen];
         long count = ++_counts[chosen];
-        Emitted = slot;
 
         // The chosen source's next window comes from its queue, computed Lookahead at a time: eight deadlines of a
         // linear piece are one vector evaluation of the integral instead of eight scalar ones.
