@@ -61,7 +61,7 @@ public sealed class Sampler<TIntegral>
             _epochEnd[i] = _sequences[i];
             _lanes?.Set(i, _cachedPermutation[i], 0, 0, _sequences[i]);
         }
-        _periodic = PeriodicSchedule.TryCreate(schedule);
+        _periodic = index.Periodic ?? PeriodicSchedule.TryCreate(schedule);
         if (_periodic is not null && _lanes is not null)
         {
             for (int i = 0; i < k; i++) _partLanes = _partLanes.WithElement(i, _periodic.PartOf(i));

@@ -32,6 +32,9 @@ public sealed class SamplerIndex
 
     public string RecipeHash { get; }
 
+    /// <summary>The closed form this index was built from (a static mix of short period), so a sampler need not build it again.</summary>
+    internal PeriodicSchedule? Periodic { get; private init; }
+
     public int SourceCount { get; }
 
     public int Interval { get; }
@@ -67,7 +70,7 @@ public sealed class SamplerIndex
                 Record(states, c, c * interval, counts, integral, recipe.SequenceLength);
             }
             progress?.Report(1.0);
-            return new SamplerIndex(Model.RecipeHash.Compute(recipe), k, interval, samples, states);
+            return new SamplerIndex(Model.RecipeHash.Compute(recipe), k, interval, samples, states) { Periodic = periodic };
         }
         var deltas = new sbyte[checkpoints * k];
         var scheduler = new DeadlineScheduler<TIntegral>(schedule, integral);
