@@ -106,6 +106,16 @@ public sealed class ConsumerTests
         Assert.StartsWith($"mix {RecipeHash.Compute(recipe)}: ", run.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_project_knows_where_the_packaged_schema_is()
+    {
+        var query = _consumer.Dotnet(["msbuild", "-nologo", "-getProperty:RecipeSchemaFile", .. DotnetCli.NoServers]);
+        Assert.True(query.ExitCode == 0, query.ToString());
+        string path = query.Output.Trim();
+        Assert.True(File.Exists(path), $"RecipeSchemaFile = '{path}'");
+        Assert.Contains("\"$schema\": \"http://json-schema.org/draft-07/schema#\"", File.ReadAllText(path), StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// One raw uint16 file (nanoGPT's layout, which the loader detects) per source, at its files pattern, holding
     /// exactly the tokens the recipe declares: the loader's source checks pass and size every epoch from them.

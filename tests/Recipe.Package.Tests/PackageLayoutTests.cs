@@ -28,7 +28,7 @@ public sealed class PackageLayoutTests
             new[]
             {
                 "analyzers/dotnet/cs/Recipe.CodeFixes.dll", "analyzers/dotnet/cs/Recipe.Generator.dll",
-                "build/Recipe.Generator.props", "buildTransitive/Recipe.Generator.props",
+                "build/Recipe.Generator.props", "buildTransitive/Recipe.Generator.props", "schema/recipe.schema.json",
             },
             Content("Recipe.Generator"));
     }
@@ -58,6 +58,14 @@ public sealed class PackageLayoutTests
         using var package = ZipFile.OpenRead(_consumer.PackagePath("Recipe.Generator"));
         Assert.Equal(source, Read(package, "build/Recipe.Generator.props"));
         Assert.Equal(source, Read(package, "buildTransitive/Recipe.Generator.props"));
+    }
+
+    [Fact]
+    public void The_generator_package_ships_the_repository_schema()
+    {
+        string source = File.ReadAllText(Path.Combine(Recipe.EndToEnd.Tests.RepoRoot.Path, "schema", "recipe.schema.json"));
+        using var package = ZipFile.OpenRead(_consumer.PackagePath("Recipe.Generator"));
+        Assert.Equal(source, Read(package, "schema/recipe.schema.json"));
     }
 
     [Fact]
