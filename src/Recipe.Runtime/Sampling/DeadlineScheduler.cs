@@ -50,6 +50,10 @@ internal struct DeadlineScheduler<TIntegral>
     private readonly Window[] _windows;
     private readonly long[] _counts;
 
+    // Windows left in each source's queue (the Window's Deadline and DeadlineValue are the last queued one's). Apart
+    // from the Window, which only a refill touches.
+    private readonly int[] _queued;
+
     // Windows computed ahead, Lookahead per source at [source * Lookahead + i]: one AVX-512 register of deadlines.
     private const int Lookahead = 8;
     // Each window is queued as its release and its key; the deadline and value of the last one stay in the Window.
@@ -69,9 +73,6 @@ internal struct DeadlineScheduler<TIntegral>
         public double Crossing, Step;
 
         public long CrossingSample;
-
-        /// <summary>Windows left in the source's queue (Deadline and DeadlineValue are the last queued one's).</summary>
-        public int Queued;
 
         /// <summary>Tokens [SegmentStart, SegmentEnd) of the cached segment (SegmentEnd = long.MaxValue for the last).</summary>
         public long SegmentStart, SegmentEnd;
@@ -104,6 +105,7 @@ internal struct DeadlineScheduler<TIntegral>
         _release = new long[k];
         _windows = new Window[k];
         _counts = new long[k];
+        _queued = new int[k];
         _queuedRelease = new long[k * Lookahead];
         _queuedKey = new long[k * Lookahead];
         for (int i = 0; i < k; i++) _windows[i].SegmentEnd = long.MinValue;
@@ -128,7 +130,7 @@ internal struct DeadlineScheduler<TIntegral>
             window.Deadline = _release[k] == Never ? Never : FirstSlot(k, ref window, target + _sequenceLength, strict: false, from: _release[k], Guess(k, target + _sequenceLength), out window.DeadlineValue, out _);
             _key[k] = Key(k, window.Deadline);
             window.Step = 0;
-            window.Queued = 0;
+            _queued[k] = 0;
         }
     }
 
@@ -188,17 +190,20 @@ internal struct DeadlineScheduler<TIntegral>
             }
         }
 
-        ref Window window = ref _windows[chosen];
         ordinal = _counts[chosen];
         long count = ++_counts[chosen];
 
         // The chosen source's next window comes from its queue, computed Lookahead at a time: eight deadlines of a
         // linear piece are one vector evaluation of the integral instead of eight scalar ones.
-        if (window.Queued == 0)
+        int queued = _queued[chosen];
+        if (queued == 0)
         {
+            ref Window window = ref _windows[chosen];
             if (!RefillVector(chosen, ref window, count)) Refill(chosen, ref window, count);
+            queued = Lookahead;
         }
-        int at = chosen * Lookahead + Lookahead - window.Queued--;
+        _queued[chosen] = queued - 1;
+        int at = chosen * Lookahead + Lookahead - queued;
         releases[chosen] = _queuedRelease[at];
         _key[chosen] = _queuedKey[at];
         return chosen;
@@ -236,7 +241,6 @@ internal struct DeadlineScheduler<TIntegral>
         }
         window.Deadline = due;
         window.DeadlineValue = dueValue;
-        window.Queued = Lookahead;
     }
 
     /// <summary>
@@ -277,7 +281,6 @@ internal struct DeadlineScheduler<TIntegral>
         window.Deadline = slot.GetElement(Lookahead - 1);
         window.DeadlineValue = value.GetElement(Lookahead - 1);
         Anchor(ref window, window.Deadline, window.DeadlineValue, next.GetElement(Lookahead - 1), window.ProofBase + window.ProofSlope * lastX, count + Lookahead);
-        window.Queued = Lookahead;
         return true;
     }
 
