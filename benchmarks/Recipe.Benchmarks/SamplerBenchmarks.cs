@@ -32,8 +32,6 @@ public class SamplerBenchmarks
     [Params("static-1e8", "curriculum-1e8")]
     public string Recipe { get; set; } = "static-1e8";
 
-    public long Sink { get; private set; }
-
     [GlobalSetup]
     public void Setup()
     {

@@ -95,6 +95,8 @@ public static class WeightRepairs
         for (int p = 0; p < rows.Length; p++)
         {
             var weights = rows[p];
+            // A phase the source takes nothing of needs nothing given up: its literals stay as written.
+            if (weights[source] == 0) continue;
             decimal sum = weights.Sum();
             decimal target = recipe.WeightMode switch
             {

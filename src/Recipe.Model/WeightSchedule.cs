@@ -30,8 +30,8 @@ public sealed class WeightSchedule
 
     private readonly WeightSegment[] _segments;
 
-    // Unit roundoff of double arithmetic, 2^-53.
-    private const double Roundoff = 1.1102230246251565E-16;
+    /// <summary>Unit roundoff of double arithmetic, 2^-53: the relative error of one rounded operation.</summary>
+    public const double Roundoff = 1.1102230246251565E-16;
 
     private WeightSchedule(Recipe recipe, WeightSegment[] segments, TemperatureCoefficients? temperature)
     {
@@ -99,27 +99,23 @@ public sealed class WeightSchedule
             if (places == 9) return null;
             scale *= 10;
         }
-        var parts = new long[scaled.Length];
-        long divisor = 0;
-        for (int i = 0; i < parts.Length; i++)
-        {
-            decimal part = scaled[i] * scale;
-            if (part > maxPeriod) return null;
-            parts[i] = (long)part;
-            divisor = GreatestCommonDivisor(divisor, parts[i]);
-        }
+        // Whole numbers below 1e24, exact in decimal: reduced by their common divisor before the period is judged.
+        decimal divisor = 0;
+        for (int i = 0; i < scaled.Length; i++) divisor = GreatestCommonDivisor(divisor, scaled[i] * scale);
         if (divisor == 0) return null;
+        var parts = new long[scaled.Length];
         long period = 0;
         for (int i = 0; i < parts.Length; i++)
         {
-            parts[i] /= divisor;
+            decimal part = scaled[i] * scale / divisor;
+            if (part > maxPeriod - period) return null;
+            parts[i] = (long)part;
             period += parts[i];
-            if (period > maxPeriod) return null;
         }
         return parts;
     }
 
-    private static long GreatestCommonDivisor(long a, long b)
+    private static decimal GreatestCommonDivisor(decimal a, decimal b)
     {
         while (b != 0) (a, b) = (b, a % b);
         return a;
@@ -261,7 +257,13 @@ public sealed class WeightSchedule
         return double.PositiveInfinity;
     }
 
-    private WeightSegment SegmentAt(long token)
+    private WeightSegment SegmentAt(long token) => _segments[SegmentIndexAt(token)];
+
+    /// <summary>
+    /// Index in <see cref="Segments"/> of the segment <see cref="CumulativeTokens(long, int)"/> evaluates at
+    /// <paramref name="token"/>: the last one starting at or before it (the first for a token before 0).
+    /// </summary>
+    public int SegmentIndexAt(long token)
     {
         var segments = _segments;
         int lo = 0, hi = segments.Length - 1;
@@ -270,7 +272,7 @@ public sealed class WeightSchedule
             int mid = (lo + hi + 1) / 2;
             if (token >= segments[mid].Start) lo = mid; else hi = mid - 1;
         }
-        return segments[lo];
+        return lo;
     }
 }
 

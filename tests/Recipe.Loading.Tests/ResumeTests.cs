@@ -137,10 +137,21 @@ public class ResumeTests
     {
         var state = new SamplerState(123456789012, "0123456789abcdef");
         string json = LoaderCheckpoint.ToJson(state);
-        Assert.Equal("{\"nextSample\":123456789012,\"recipeHash\":\"0123456789abcdef\"}", json);
+        Assert.Equal("{\"nextSample\":123456789012,\"recipeHash\":\"0123456789abcdef\",\"stream\":2}", json);
         Assert.Equal(state, LoaderCheckpoint.FromJson(json));
         Assert.Throws<InvalidDataException>(() => LoaderCheckpoint.FromJson("{\"nextSample\": -1, \"recipeHash\": \"x\"}"));
         Assert.Throws<InvalidDataException>(() => LoaderCheckpoint.FromJson("{\"nextSample\": 1}"));
         Assert.Throws<InvalidDataException>(() => LoaderCheckpoint.FromJson("not json"));
+    }
+
+    [Fact]
+    public void A_state_file_of_another_stream_version_is_refused_with_both_versions_named()
+    {
+        // Version 1 files, from before the permutation changed, carry no "stream".
+        var error = Assert.Throws<InvalidDataException>(() => LoaderCheckpoint.FromJson("{\"nextSample\": 64, \"recipeHash\": \"0123456789abcdef\"}", "run.state.json"));
+        Assert.Contains("run.state.json", error.Message);
+        Assert.Contains("version 1", error.Message);
+        Assert.Contains($"version {LoaderCheckpoint.StreamVersion}", error.Message);
+        Assert.Throws<InvalidDataException>(() => LoaderCheckpoint.FromJson("{\"nextSample\": 64, \"recipeHash\": \"x\", \"stream\": 3}"));
     }
 }

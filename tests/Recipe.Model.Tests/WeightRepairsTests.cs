@@ -169,6 +169,19 @@ public class WeightRepairsTests
     }
 
     [Fact]
+    public void Fitting_leaves_the_literals_of_a_phase_without_the_source_as_written()
+    {
+        // web: 90% of the first half of 1M from 100K = 4.5 epochs; the second phase (relative 1 : 2) has no web and
+        // keeps its weights, which a re-split into 10,000 steps would turn into 0.9999 and 2.0001.
+        var sources = new[] { Build.Source("web", 100_000), Build.Source("code", 1_000_000), Build.Source("math", 1_000_000) };
+        var recipe = Build.Recipe(1_000_000, WeightMode.Relative, Interpolation.Step, sources,
+            Build.Phase("a", 0, 9, 1, 0), Build.Phase("b", 500_000, 0, 1, 2));
+        var repair = WeightRepairs.For(recipe, Finding(recipe, "RCP002"))!;
+        Assert.DoesNotContain("1/", Literals(repair), System.StringComparison.Ordinal);
+        Assert.Equal(new[] { 0.0, 1.0, 2.0 }, Apply(recipe, repair)[1]);
+    }
+
+    [Fact]
     public void Fitting_has_no_repair_when_the_source_is_the_whole_of_a_phase()
     {
         var sources = new[] { Build.Source("web", 100_000), Build.Source("code", 1_000_000) };

@@ -169,6 +169,28 @@ public class ScheduleReferenceTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Large_whole_parts_with_a_common_divisor_reduce_to_their_short_period()
+    {
+        var recipe = TestRecipes.Read("""
+            { "name": "reducible", "totalTokens": 6400000, "sequenceLength": 64, "seed": 1, "weights": "relative",
+              "sources": { "a": { "tokens": "6.4M" }, "b": { "tokens": "6.4M" } },
+              "schedule": { "phases": [ { "name": "all", "at": 0, "weights": { "a": 20000000, "b": 60000000 } } ] } }
+            """);
+        var periodic = PeriodicSchedule.TryCreate(WeightSchedule.For(recipe));
+        Assert.NotNull(periodic);
+        Assert.Equal(4, periodic!.Period);
+        Assert.Equal(new long[] { 1, 3 }, new[] { periodic.PartOf(0), periodic.PartOf(1) });
+    }
+
+    [Fact]
+    public void IndexOf_an_absurd_ordinal_of_a_static_mix_throws_instead_of_overflowing()
+    {
+        var sampler = Samplers.ForKernel<Recipes.TestStatic.Kernel>();
+        Assert.Throws<ArgumentOutOfRangeException>(() => sampler.IndexOf(0, long.MaxValue / 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => sampler.IndexOf(3, sampler.Samples));
+    }
+
     [Theory]
     [InlineData("0.3333333333333333, 0.6666666666666666")]
     [InlineData("0.1234567891, 0.8765432109")]

@@ -2,6 +2,3 @@ using System.Runtime.CompilerServices;
 
 // The data tests exercise each widening path (AVX2, Vector128, scalar) directly, whatever the test machine supports.
 [assembly: InternalsVisibleTo("Recipe.Data.Tests")]
-
-// The sampler tests compare the AVX-512 permutation lanes with the scalar network directly.
-[assembly: InternalsVisibleTo("Recipe.Runtime.Tests")]

@@ -6,14 +6,21 @@ using Recipe.Runtime.Sampling;
 namespace Recipe.Runtime.Loading;
 
 /// <summary>
-/// The loader's resume state as a small JSON file, <c>{"nextSample": 123456, "recipeHash": "0123456789abcdef"}</c>,
-/// for trainers that checkpoint files rather than a struct. The state is the same on every rank (it counts global
-/// samples), so one rank can write it for all.
+/// The loader's resume state as a small JSON file,
+/// <c>{"nextSample": 123456, "recipeHash": "0123456789abcdef", "stream": 2}</c>, for trainers that checkpoint files
+/// rather than a struct. The state is the same on every rank (it counts global samples), so one rank can write it for
+/// all. <c>stream</c> is the version of the sampler's stream: the same recipe gives another stream under another
+/// version (version 2 changed the permutation within sources and the static closed form), so a file written under
+/// another version is refused rather than resumed into other data.
 /// </summary>
 public static class LoaderCheckpoint
 {
+    /// <summary>The version of the sample stream this runtime produces (files without one were written by version 1).</summary>
+    public const int StreamVersion = 2;
+
     private const string NextSample = "nextSample";
     private const string RecipeHash = "recipeHash";
+    private const string Stream = "stream";
 
     /// <summary>The JSON text of <paramref name="state"/>.</summary>
     public static string ToJson(SamplerState state)
@@ -24,6 +31,7 @@ public static class LoaderCheckpoint
             writer.WriteStartObject();
             writer.WriteNumber(NextSample, state.NextSample);
             writer.WriteString(RecipeHash, state.RecipeHash);
+            writer.WriteNumber(Stream, StreamVersion);
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
@@ -47,6 +55,11 @@ public static class LoaderCheckpoint
             if (!root.TryGetProperty(RecipeHash, out var hash) || hash.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(hash.GetString()))
             {
                 throw new InvalidDataException($"{what}: \"{RecipeHash}\" must be the recipe's hash string.");
+            }
+            int version = root.TryGetProperty(Stream, out var stream) && stream.TryGetInt32(out int written) ? written : 1;
+            if (version != StreamVersion)
+            {
+                throw new InvalidDataException($"{what}: written for sample stream version {version}, but this runtime produces version {StreamVersion}, which orders and permutes the same recipe's samples differently; resuming would read other data. Resume with the runtime that wrote it or start a new run.");
             }
             return new SamplerState(nextSample, hash.GetString()!);
         }

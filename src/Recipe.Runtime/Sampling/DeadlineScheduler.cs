@@ -327,7 +327,8 @@ internal struct DeadlineScheduler<TIntegral>
             double proven;
             if (guess > from && (proven = ProvenRise(ref window, guess)) > guessValue - target)
             {
-                // The bound is within a part in 1e9 of the rise itself: good enough to extrapolate from.
+                // The bound is the rise less the weight's change over one slot and the error margins, a little
+                // below the rise itself: close enough to extrapolate the next deadline from.
                 valueAtSlot = guessValue;
                 rise = proven;
                 return guess;
@@ -426,8 +427,7 @@ internal struct DeadlineScheduler<TIntegral>
     private readonly void CacheSegment(int k, ref Window window, long token)
     {
         var segments = _segments;
-        int p = 0;
-        while (p + 1 < segments.Length && token >= segments[p + 1].Start) p++;
+        int p = _schedule.SegmentIndexAt(token);
         var segment = segments[p];
         // Slots are never before token 0, where the first segment starts, so x = token − start is never negative.
         window.SegmentStart = segment.Start;
@@ -441,6 +441,6 @@ internal struct DeadlineScheduler<TIntegral>
         double length = _sequenceLength, slack = 1 - 1e-9, level = segment.Level[k], slope = segment.Slope[k];
         window.ProofSlope = slope * length * slack - 2 * _integralErrorPerToken;
         window.ProofBase = (level - Math.Max(0, slope * length) - _weightError) * length * slack
-            - 2 * _integralErrorPerToken * segment.Start - 16 * 1.1102230246251565E-16 * length;
+            - 2 * _integralErrorPerToken * segment.Start - 16 * WeightSchedule.Roundoff * length;
     }
 }

@@ -11,8 +11,9 @@ namespace Recipe.Runtime.Sampling;
 /// <para>
 /// Exactness: in each period the windows of source k's j-th sample are [⌊(j − 1)P/p_k⌋ + 1, ⌈jP/p_k⌉] (slots
 /// 1..P), schedulable for the same reason as <see cref="DeadlineScheduler{TIntegral}"/>'s, so every prefix is
-/// within 1 − 1/P of the rational T; the evaluated integral differs from it by at most the model's rounding bound,
-/// which <see cref="TryCreate"/> requires to stay below 1/(2P) over the run.
+/// within 1 − 1/P of the rational T. The evaluated integral differs from the exact one of the recipe's double weights
+/// by at most the model's rounding bound, which <see cref="TryCreate"/> requires to stay below 1/(2P) over the run,
+/// and those doubles differ from the decimals the parts come from by a relative 2^-53, far below it.
 /// </para>
 /// </summary>
 internal sealed class PeriodicSchedule
@@ -98,13 +99,19 @@ internal sealed class PeriodicSchedule
         return source;
     }
 
-    /// <summary>The global index of source <paramref name="source"/>'s sample <paramref name="ordinal"/>; -1 when it takes no samples.</summary>
-    public long IndexOf(int source, long ordinal)
+    /// <summary>
+    /// The global index of source <paramref name="source"/>'s sample <paramref name="ordinal"/>; -1 when it takes no
+    /// samples or that sample would lie past <paramref name="samples"/> (checked before the multiplication, which
+    /// could otherwise overflow for an absurd ordinal).
+    /// </summary>
+    public long IndexOf(int source, long ordinal, long samples)
     {
         long part = _parts[source];
         if (part == 0) return -1;
         long period = ordinal / part;
-        return period * Period + _offsets[_firstOffset[source] + (int)(ordinal - period * part)];
+        if (period > samples / Period) return -1;
+        long index = period * Period + _offsets[_firstOffset[source] + (int)(ordinal - period * part)];
+        return index < samples ? index : -1;
     }
 
     /// <summary>Samples of each source in the first <paramref name="samples"/> samples (a checkpoint's counts).</summary>

@@ -144,8 +144,8 @@ public sealed class Sampler<TIntegral>
         if (ordinal < 0) throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, "Ordinals start at 0.");
         if (_periodic is { } periodic)
         {
-            long index = periodic.IndexOf(source, ordinal);
-            if (index >= 0 && index < Samples) return index;
+            long index = periodic.IndexOf(source, ordinal, Samples);
+            if (index >= 0) return index;
             periodic.CountsAt(Samples, _scratchCounts);
             throw new ArgumentOutOfRangeException(nameof(ordinal), ordinal, $"Source '{Recipe.Sources[source].Name}' has {_scratchCounts[source]} samples in the run.");
         }
@@ -210,19 +210,19 @@ public sealed class Sampler<TIntegral>
         {
             if (i + PermutationLanes.Width <= batch.Length && offset + PermutationLanes.Width <= periodic.Period)
             {
-                var source = Avx512F.ConvertToVector512Int64(Vector128.Create(sourceTable.Slice(offset, PermutationLanes.Width))).AsInt64();
+                var source = Avx512F.ConvertToVector512Int64(Vector128.Create(sourceTable.Slice(offset, PermutationLanes.Width)));
                 var ordinal = Avx512F.ConvertToVector512Int64(Vector256.Create(ordinalTable.Slice(offset, PermutationLanes.Width)))
                     + Avx512F.PermuteVar8x64(periodStart, source);
-                if (lanes.TryResolve(source, ordinal, batch.Slice(i)))
+                if (!lanes.TryResolve(source, ordinal, batch.Slice(i)))
                 {
-                    i += PermutationLanes.Width;
-                    offset += PermutationLanes.Width;
+                    // A lane left its epoch or needs cycle walking: the group one by one, as ResolveSequences does.
+                    for (int j = 0; j < PermutationLanes.Width; j++)
+                    {
+                        batch[i + j] = ResolveUnchecked(periodic.SourceAt(period, offset + j, out long ordinalOfOne), ordinalOfOne);
+                    }
                 }
-                else
-                {
-                    batch[i++] = ResolveUnchecked(periodic.SourceAt(period, offset, out long ordinalOfOne), ordinalOfOne);
-                    offset++;
-                }
+                i += PermutationLanes.Width;
+                offset += PermutationLanes.Width;
             }
             else
             {
