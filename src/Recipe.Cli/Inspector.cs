@@ -105,20 +105,20 @@ internal static class Inspector
     // The loader's stream: every source sized by its real whole sequences, the index built once (with progress).
     private static Sampler<ModelIntegral> CreateSampler(CliIO io, Recipe.Model.Recipe recipe, IReadOnlyList<TokenSource> sources, InspectOptions options)
     {
-        var sequences = new long[sources.Count];
-        for (int k = 0; k < sequences.Length; k++)
+        long[] sequences;
+        try
         {
-            sequences[k] = sources[k].SequenceCount(recipe.SequenceLength, options.Shifted);
-            if (sequences[k] < 1)
-            {
-                throw new CliException($"source '{sources[k].Name}' holds {sources[k].Count} tokens under {options.DataRoot}, fewer than one sequence of {Width(recipe, options)} tokens; the loader cannot read a sample from it");
-            }
+            sequences = SourceChecks.SequenceCounts(sources, recipe.SequenceLength, options.Shifted);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliException($"{e.Message.TrimEnd('.')} (data root {options.DataRoot})");
         }
         var schedule = WeightSchedule.For(recipe);
         using var bar = io.Progress("indexing", recipe.Samples, options.Progress);
         var index = SamplerIndex.Build(schedule, new ModelIntegral(schedule), SamplerIndex.DefaultInterval, new FractionProgress(bar, recipe.Samples));
         bar.Finish();
-        return Samplers.ForRecipe(recipe, index, sequences);
+        return new Sampler<ModelIntegral>(schedule, new ModelIntegral(schedule), index, sequences);
     }
 
     private static int Width(Recipe.Model.Recipe recipe, InspectOptions options) => recipe.SequenceLength + (options.Shifted ? 1 : 0);
@@ -169,11 +169,10 @@ internal static class Inspector
     /// <summary>A position in a window where something starts: a document (formats that record them) or the next file.</summary>
     private readonly record struct Mark(int At, string Label, long? Document, string? File);
 
-    // The file a stream position lies in (the last one starting at or before it: empty files share their start).
+    // The file a stream position lies in, and the offset in it.
     private static (int File, long Offset) FileAt(TokenSource source, long position)
     {
-        int f = 0;
-        while (f + 1 < source.Files.Count && source.FileStart(f + 1) <= position) f++;
+        int f = source.FileAt(position);
         return (f, position - source.FileStart(f));
     }
 

@@ -111,9 +111,11 @@ public sealed class TokenSource : IDisposable
         }
     }
 
-    // The last file whose first token is at or before position: an empty file shares its start with the next
-    // one, and taking the last of a tie skips it.
-    private int FileAt(long position)
+    /// <summary>
+    /// The file that holds stream position <paramref name="position"/>: the last one whose first token is at or before
+    /// it (an empty file shares its start with the next one, and taking the last of a tie skips it).
+    /// </summary>
+    public int FileAt(long position)
     {
         int lo = 0, hi = _files.Length - 1;
         while (lo < hi)

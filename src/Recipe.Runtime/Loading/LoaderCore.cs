@@ -31,16 +31,7 @@ internal sealed class LoaderCore<TIntegral> : IDisposable
         Diagnostics = SourceChecks.Check(recipe, sources, Shifted, where);
         Report(recipe, Diagnostics, options);
 
-        var sequences = new long[sources.Count];
-        for (int k = 0; k < sequences.Length; k++)
-        {
-            sequences[k] = sources[k].SequenceCount(Length, Shifted);
-            if (sequences[k] < 1)
-            {
-                throw new InvalidOperationException(
-                    $"Source '{sources[k].Name}' holds {sources[k].Count} tokens, fewer than one sequence of {Length} tokens{(Shifted ? " plus the shifted target" : "")}; the loader cannot read a sample from it. Add data or remove the source.");
-            }
-        }
+        var sequences = SourceChecks.SequenceCounts(sources, Length, Shifted);
         Sampler = new Sampler<TIntegral>(schedule, integral, index ?? SamplerIndex.Build(schedule, integral), sequences);
         Sources = new List<TokenSource>(sources).ToArray();
         _ownsSources = ownsSources;

@@ -15,6 +15,27 @@ namespace Recipe.Runtime.Loading;
 public static class SourceChecks
 {
     /// <summary>
+    /// Whole sequences of <paramref name="sequenceLength"/> tokens (plus the shifted target when
+    /// <paramref name="shifted"/>) in each source: the sampler's permutation domain per epoch, as the loader sizes it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A source holds less than one sequence, naming it and its tokens.</exception>
+    public static long[] SequenceCounts(IReadOnlyList<TokenSource> sources, int sequenceLength, bool shifted)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var sequences = new long[sources.Count];
+        for (int k = 0; k < sequences.Length; k++)
+        {
+            sequences[k] = sources[k].SequenceCount(sequenceLength, shifted);
+            if (sequences[k] < 1)
+            {
+                throw new InvalidOperationException(
+                    $"Source '{sources[k].Name}' holds {sources[k].Count} tokens, fewer than one sequence of {sequenceLength} tokens{(shifted ? " plus the shifted target" : "")}; the loader cannot read a sample from it. Add data or remove the source.");
+            }
+        }
+        return sequences;
+    }
+
+    /// <summary>
     /// The findings for <paramref name="sources"/> (one per recipe source, in declaration order). For RCP002 a source
     /// counts the tokens the loader can actually cycle through, its whole sequences (sequences · L): that is the
     /// epoch the sampler's <see cref="Sampling.SampleRef.Epoch"/> reports, which can differ from tokens / L by the tail
