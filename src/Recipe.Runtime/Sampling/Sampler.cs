@@ -20,7 +20,6 @@ public sealed class Sampler<TIntegral>
     private readonly long[] _scratchCounts;
     private readonly long[] _cachedEpoch;
     private readonly long[] _epochStart;
-    private readonly long[] _epochEnd;
     private readonly SequencePermutation[] _cachedPermutation;
     private readonly PeriodicSchedule? _periodic;
     private readonly PermutationLanes? _lanes;
@@ -52,13 +51,11 @@ public sealed class Sampler<TIntegral>
         _scratchCounts = new long[k];
         _cachedEpoch = new long[k];
         _epochStart = new long[k];
-        _epochEnd = new long[k];
         _cachedPermutation = new SequencePermutation[k];
         _lanes = PermutationLanes.TryCreate(k);
         for (int i = 0; i < k; i++)
         {
             _cachedPermutation[i] = Permutation(i, 0);
-            _epochEnd[i] = _sequences[i];
             _lanes?.Set(i, _cachedPermutation[i], 0, 0, _sequences[i]);
         }
         _periodic = index.Periodic ?? PeriodicSchedule.TryCreate(schedule);
@@ -358,15 +355,15 @@ public sealed class Sampler<TIntegral>
     {
         // A source stays in one epoch for many samples: keep its bounds and permutation instead of dividing and
         // re-deriving the keys per sample.
-        if (ordinal < _epochStart[source] || ordinal >= _epochEnd[source])
+        // One unsigned comparison: ordinals before the cached epoch wrap to huge offsets.
+        if ((ulong)(ordinal - _epochStart[source]) >= (ulong)_sequences[source])
         {
             long sequences = _sequences[source];
             long epoch = ordinal / sequences;
             _cachedPermutation[source] = Permutation(source, epoch);
             _cachedEpoch[source] = epoch;
             _epochStart[source] = epoch * sequences;
-            _epochEnd[source] = epoch * sequences + sequences;
-            _lanes?.Set(source, _cachedPermutation[source], epoch, _epochStart[source], _epochEnd[source]);
+            _lanes?.Set(source, _cachedPermutation[source], epoch, _epochStart[source], _epochStart[source] + sequences);
         }
         return new SampleRef(source, ordinal, _cachedEpoch[source], _cachedPermutation[source][ordinal - _epochStart[source]]);
     }
