@@ -56,6 +56,75 @@ public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"file {new FileInfo(path).Length} bytes for {built.Checkpoints} checkpoints x {built.SourceCount} sources");
     }
 
+    private static byte[] BytesOf(SamplerIndex index, string path)
+    {
+        index.Save(path);
+        return File.ReadAllBytes(path);
+    }
+
+    /// <summary>
+    /// The pass in eight lanes (each but the first from a guessed state, checked where its part begins) gives the
+    /// index of the pass one by one, byte for byte: random recipes of every kind, up to 8 sources (the lanes' vector
+    /// step) and beyond (the lanes skip one by one), with the vector paths and without.
+    /// </summary>
+    [Theory]
+    [InlineData(ScheduleKind.Static)]
+    [InlineData(ScheduleKind.Step)]
+    [InlineData(ScheduleKind.Linear)]
+    [InlineData(ScheduleKind.Temperature)]
+    public void Built_in_lanes_the_index_is_that_of_the_pass_one_by_one(ScheduleKind kind)
+    {
+        var random = new Random(310 + (int)kind);
+        int reruns = 0;
+        for (int round = 0; round < 6; round++)
+        {
+            int sources = round == 5 ? random.Next(9, 20) : random.Next(2, 9);
+            var recipe = TestRecipes.Read(TestRecipes.RandomJson(random, kind, sources, random.Next(100_000, 300_000)));
+            var schedule = WeightSchedule.For(recipe);
+            var integral = new ModelIntegral(schedule);
+            int interval = random.Next(8, 33);
+            var expected = BytesOf(SamplerIndex.Build(schedule, integral, interval, null, lanes: false, 0, null), PathOf("one.idx"));
+            var inLanes = SamplerIndex.Build(schedule, integral, interval, null, lanes: true, warmup: 512, guess: null);
+            Assert.Equal(expected, BytesOf(inLanes, PathOf("lanes.idx")));
+            Assert.True(inLanes.BuiltInLanes || PeriodicSchedule.TryCreate(schedule) is not null);
+            reruns += inLanes.Reruns;
+            VectorPaths.Disable(true);
+            try
+            {
+                Assert.Equal(expected, BytesOf(SamplerIndex.Build(schedule, integral, interval, null, lanes: true, warmup: 512, guess: null), PathOf("scalar.idx")));
+            }
+            finally
+            {
+                VectorPaths.Disable(false);
+            }
+        }
+        output.WriteLine($"{kind}: parts built again after a guess not forgotten in 512 samples: {reruns}; lanes in registers: {DeadlineScheduler<ModelIntegral>.LanesSupported(WeightSchedule.For(TestRecipes.Read(TestRecipes.RandomJson(new Random(1), kind, 4, 1000))))}");
+    }
+
+    /// <summary>Where a lane's guess is wrong where its part begins, the part is built again from the exact state.</summary>
+    [Fact]
+    public void A_lane_whose_guess_is_not_forgotten_is_built_again_from_the_exact_state()
+    {
+        var recipe = TestRecipes.Read(TestRecipes.RandomJson(new Random(77), ScheduleKind.Linear, 6, 200_000));
+        var schedule = WeightSchedule.For(recipe);
+        var integral = new ModelIntegral(schedule);
+        var expected = BytesOf(SamplerIndex.Build(schedule, integral, 16, null, lanes: false, 0, null), PathOf("one.idx"));
+        // Every sample to source 0: no state of an exact pass, and with no warm-up nothing to forget it in.
+        var wrong = SamplerIndex.Build(schedule, integral, 16, null, lanes: true, warmup: 0, guess: at =>
+        {
+            var counts = new long[schedule.SourceCount];
+            counts[0] = at;
+            return counts;
+        });
+        Assert.True(wrong.BuiltInLanes);
+        Assert.Equal(DeadlineScheduler<ModelIntegral>.LaneCount - 1, wrong.Reruns);
+        Assert.Equal(expected, BytesOf(wrong, PathOf("wrong.idx")));
+        // The counts nearest the targets, with no warm-up: some parts right at once, some built again.
+        var nearest = SamplerIndex.Build(schedule, integral, 16, null, lanes: true, warmup: 0, guess: null);
+        Assert.Equal(expected, BytesOf(nearest, PathOf("nearest.idx")));
+        output.WriteLine($"no warm-up: {nearest.Reruns} of {DeadlineScheduler<ModelIntegral>.LaneCount - 1} guessed parts built again");
+    }
+
     [Fact]
     public void Load_with_another_recipes_hash_throws_naming_the_file_and_offset()
     {

@@ -1,4 +1,6 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Recipe.Model;
@@ -26,10 +28,11 @@ namespace Recipe.Runtime.Sampling;
 /// For step and linear schedules the integral is evaluated from the segment constants each source keeps beside its
 /// window: the model's Horner form on the model's constants, the very operations of the generated kernel, so the
 /// same bits; the temperature schedule evaluates <typeparamref name="TIntegral"/>. A step is then the choice (a scan
-/// of one packed key per source) and a pop from the chosen source's queue.
+/// of one packed key per source) and a pop from the chosen source's ring, whose halves are refilled eight samples
+/// ahead. The index pass runs eight schedulers side by side in vector lanes (<see cref="SkipInLanes"/>).
 /// </para>
 /// </summary>
-internal struct DeadlineScheduler<TIntegral>
+internal partial struct DeadlineScheduler<TIntegral>
     where TIntegral : struct, IScheduleIntegral
 {
     internal const long Never = long.MaxValue;
@@ -44,21 +47,26 @@ internal struct DeadlineScheduler<TIntegral>
     private readonly int _sourceBits;
     private readonly long _sourceMask;
 
-    // Scanned for every slot, so kept dense: (deadline << sourceBits | source), and the release slot.
+    // Scanned for every slot, so kept dense: the key (see Key) and the release slot of the window each source waits on.
     private readonly long[] _key;
     private readonly long[] _release;
+    // Lifts an unreleased source's key above every real key (keys stay below 2^62, see the constructor).
+    private const long Unreleased = 1L << 62;
     private readonly Window[] _windows;
     private readonly long[] _counts;
 
-    // Windows left in each source's queue (the Window's Deadline and DeadlineValue are the last queued one's). Apart
-    // from the Window, which only a refill touches.
-    private readonly int[] _queued;
-
-    // Windows computed ahead, Lookahead per source at [source * Lookahead + i]: one AVX-512 register of deadlines.
+    // Windows computed ahead: a ring of two halves of Lookahead per source, sample j's window at
+    // [source * Ring + j % Ring]. When a half has been popped it is refilled while the other is popped, so a refill is
+    // off the chain from one slot to the next; eight deadlines of a linear piece are one vector evaluation of the
+    // integral.
     private const int Lookahead = 8;
+    private const int Ring = 2 * Lookahead;
     // Each window is queued as its release and its key; the deadline and value of the last one stay in the Window.
     private readonly long[] _queuedRelease;
     private readonly long[] _queuedKey;
+    private readonly int _ringBase;
+    // A key's lowest bits are its sample's place in the ring: ordering by deadline then source, they never decide.
+    private const int RingBits = 4;
 
     /// <summary>A source's pending window, how its deadlines move, and the segment of its last evaluation.</summary>
     private struct Window
@@ -84,6 +92,12 @@ internal struct DeadlineScheduler<TIntegral>
     }
 
     public DeadlineScheduler(WeightSchedule schedule, TIntegral integral)
+        : this(schedule, integral, null, null, 0)
+    {
+    }
+
+    /// <summary>A scheduler whose rings are at <paramref name="ringBase"/> in arrays it shares (see SkipInLanes).</summary>
+    private DeadlineScheduler(WeightSchedule schedule, TIntegral integral, long[]? ringKeys, long[]? ringReleases, int ringBase)
     {
         _schedule = schedule;
         _integral = integral;
@@ -97,7 +111,7 @@ internal struct DeadlineScheduler<TIntegral>
         _sourceMask = (1L << _sourceBits) - 1;
         // Windows beyond twice the run (plus slack) are treated as never due: a source whose weight falls to 0.
         _limit = 2 * schedule.Recipe.Samples + 1024;
-        if (_limit >= long.MaxValue >> (_sourceBits + 1))
+        if (_limit >= long.MaxValue >> (_sourceBits + RingBits + 1))
         {
             throw new ArgumentOutOfRangeException(nameof(schedule), schedule.Recipe.Samples, $"A run of {schedule.Recipe.Samples} samples over {k} sources is beyond the scheduler's range.");
         }
@@ -105,9 +119,9 @@ internal struct DeadlineScheduler<TIntegral>
         _release = new long[k];
         _windows = new Window[k];
         _counts = new long[k];
-        _queued = new int[k];
-        _queuedRelease = new long[k * Lookahead];
-        _queuedKey = new long[k * Lookahead];
+        _queuedRelease = ringReleases ?? new long[k * Ring];
+        _queuedKey = ringKeys ?? new long[k * Ring];
+        _ringBase = ringBase;
         for (int i = 0; i < k; i++) _windows[i].SegmentEnd = long.MinValue;
         Emitted = 0;
     }
@@ -128,9 +142,18 @@ internal struct DeadlineScheduler<TIntegral>
             double target = (double)_counts[k] * _sequenceLength;
             _release[k] = FirstSlot(k, ref window, target, strict: true, from: 1, Guess(k, target), out _, out _);
             window.Deadline = _release[k] == Never ? Never : FirstSlot(k, ref window, target + _sequenceLength, strict: false, from: _release[k], Guess(k, target + _sequenceLength), out window.DeadlineValue, out _);
-            _key[k] = Key(k, window.Deadline);
+            _key[k] = Key(k, window.Deadline, _counts[k] + 1);
             window.Step = 0;
-            _queued[k] = 0;
+            // The ring holds the half with the first window it gives out (sample count + 2) and the next half,
+            // computed on from the deadline of the sample before them.
+            long pending = _counts[k] + 1, first = (pending + 1) & ~(long)(Lookahead - 1);
+            if (first - 1 != pending)
+            {
+                target = (double)(first - 1) * _sequenceLength;
+                window.Deadline = FirstSlot(k, ref window, target, strict: false, from: 1, Guess(k, target), out window.DeadlineValue, out _);
+            }
+            Refill(k, first - 1);
+            Refill(k, first - 1 + Lookahead);
         }
     }
 
@@ -161,63 +184,71 @@ internal struct DeadlineScheduler<TIntegral>
     /// <summary>Assigns slot <paramref name="slot"/> (= Emitted + 1), leaving Emitted to the caller.</summary>
     // Inlined into the loops above, which keep the slot in a register: a call per sample would cost its prologue and
     // the reloading of every field, and Emitted's store and reload would sit on the chain from one slot to the next.
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Step(long slot, out long ordinal)
     {
         // Earliest deadline among the released windows, ties to the lower source: the minimum of (deadline, source)
-        // packed in one integer, with every unreleased source masked out (no branch on release, which
-        // changes from slot to slot in no pattern a predictor learns; the minimum itself rarely changes hands).
-        ulong best = ulong.MaxValue;
+        // packed in one integer, every unreleased source lifted above all real keys.
+        long best = long.MaxValue;
         var keys = _key;
         var releases = _release;
         for (int k = 0; k < keys.Length; k++)
         {
-            // An unreleased source's key becomes all ones: the largest unsigned value, above every real key.
-            best = Math.Min(best, (ulong)keys[k] | (ulong)((slot - releases[k]) >> 63));
+            best = Math.Min(best, keys[k] | (((slot - releases[k]) >> 63) & Unreleased));
         }
-        int chosen;
-        if (best != ulong.MaxValue)
-        {
-            chosen = (int)(best & (ulong)_sourceMask);
-        }
-        else
-        {
-            // Only reachable through rounding of T at the ulp level: take the earliest release.
-            chosen = 0;
-            for (int k = 1; k < releases.Length; k++)
-            {
-                if (releases[k] < releases[chosen]) chosen = k;
-            }
-        }
-
-        ordinal = _counts[chosen];
-        long count = ++_counts[chosen];
-
-        // The chosen source's next window comes from its queue, computed Lookahead at a time: eight deadlines of a
-        // linear piece are one vector evaluation of the integral instead of eight scalar ones.
-        int queued = _queued[chosen];
-        if (queued == 0)
-        {
-            ref Window window = ref _windows[chosen];
-            if (!RefillVector(chosen, ref window, count)) Refill(chosen, ref window, count);
-            queued = Lookahead;
-        }
-        _queued[chosen] = queued - 1;
-        int at = chosen * Lookahead + Lookahead - queued;
-        releases[chosen] = _queuedRelease[at];
-        _key[chosen] = _queuedKey[at];
+        int chosen = best < Unreleased ? (int)((best >> RingBits) & _sourceMask) : EarliestRelease(releases);
+        ordinal = _counts[chosen]++;
+        // The window of the chosen source's next sample but one.
+        long sample = ordinal + 2;
+        releases[chosen] = Pop(chosen, sample, out keys[chosen]);
+        // The last of a half: refilled at once, while the other is popped.
+        if ((sample & (Lookahead - 1)) == Lookahead - 1) Refill(chosen, sample + Lookahead);
         return chosen;
     }
 
+    /// <summary>No window released: only reachable through rounding of T at the ulp level. The earliest release.</summary>
+    private static int EarliestRelease(ReadOnlySpan<long> releases)
+    {
+        int chosen = 0;
+        for (int k = 1; k < releases.Length; k++)
+        {
+            if (releases[k] < releases[chosen]) chosen = k;
+        }
+        return chosen;
+    }
+
+    /// <summary>Source k's window of <paramref name="sample"/> from its ring: returns its release and its key.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly long Pop(int k, long sample, out long key)
+    {
+        // Unchecked: k is below the source count and the ring slot below Ring.
+        int at = _ringBase + k * Ring + (int)(sample & (Ring - 1));
+        key = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_queuedKey), at);
+        return Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_queuedRelease), at);
+    }
+
     /// <summary>
-    /// Queues the windows of source k's samples count + 1 .. count + <see cref="Lookahead"/>, one by one: sample j is
+    /// Queues the windows of source k's <see cref="Lookahead"/> samples after <paramref name="last"/>, the last queued
+    /// (whose deadline the Window holds), into their half of the ring. Once per eight samples of a source, so kept
+    /// out of the step's loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Refill(int k, long last)
+    {
+        ref Window window = ref _windows[k];
+        int first = _ringBase + k * Ring + (int)((last + 1) & (Ring - 1));
+        if (!RefillVector(k, ref window, last, first)) RefillScalar(k, ref window, last, first);
+    }
+
+    /// <summary>
+    /// Queues at <paramref name="first"/> the windows of source k's samples count + 1 .. count + <see cref="Lookahead"/>
+    /// (sample count's being the last queued), one by one: sample j is
     /// released at the first slot where T exceeds (j − 1)·L and due where T reaches j·L.
     /// </summary>
-    private void Refill(int k, ref Window window, long count)
+    private void RefillScalar(int k, ref Window window, long count, int first)
     {
         long due = window.Deadline;
         double dueValue = window.DeadlineValue;
-        int first = k * Lookahead;
         for (int i = 0; i < Lookahead; i++)
         {
             double reached = (double)(count + i) * _sequenceLength;
@@ -231,12 +262,12 @@ internal struct DeadlineScheduler<TIntegral>
                 // Consecutive deadlines are L / w slots apart and w moves slowly: extrapolating from where the
                 // integral crossed an earlier target is almost always the exact slot.
                 double next = reached + _sequenceLength;
-                long guess = window.Step > 0 ? (long)Math.Ceiling(window.Crossing + (count + i + 1 - window.CrossingSample) * window.Step) : Guess(k, next);
+                long guess = window.Step > 0 ? (long)Math.Ceiling(window.Crossing - GuessMargin + (count + i + 1 - window.CrossingSample) * window.Step) : Guess(k, next);
                 deadline = FirstSlot(k, ref window, next, strict: false, from: release, guess, out dueValue, out double rise);
                 Anchor(ref window, deadline, dueValue, next, rise, count + i + 1);
             }
             _queuedRelease[first + i] = release;
-            _queuedKey[first + i] = Key(k, deadline);
+            _queuedKey[first + i] = Key(k, deadline, count + i + 1);
             due = deadline;
         }
         window.Deadline = due;
@@ -250,33 +281,52 @@ internal struct DeadlineScheduler<TIntegral>
     /// previous target strictly (so each window is released at the previous deadline). False, with nothing queued,
     /// when any lane needs the scalar search.
     /// </summary>
-    private bool RefillVector(int k, ref Window window, long count)
+    private bool RefillVector(int k, ref Window window, long count, int first)
     {
         if (!VectorPaths.Enabled || _segments.Length == 0 || !(window.Step > 0) || window.Deadline == Never) return false;
         double length = _sequenceLength;
-        if (!(window.DeadlineValue > (double)count * length)) return false;
+        // Sample count's window is released at the pending deadline, or the slot after where the integral there is
+        // exactly count·L (a weight that divides the slots evenly): proved by the rise over that slot.
+        long pendingRelease = window.Deadline;
+        if (!(window.DeadlineValue > (double)count * length))
+        {
+            long after = window.Deadline * _sequenceLength;
+            double afterX = after + length - window.SegmentStart;
+            if (window.DeadlineValue != (double)count * length || after < window.SegmentStart || after + _sequenceLength >= window.SegmentEnd
+                || !(window.ProofBase + window.ProofSlope * afterX > 0))
+            {
+                return false;
+            }
+            pendingRelease++;
+        }
         var lane = Vector512.Create(0d, 1, 2, 3, 4, 5, 6, 7);
-        var guess = Vector512.Ceiling(Vector512.Create(window.Crossing) + (Vector512.Create((double)(count + 1 - window.CrossingSample)) + lane) * Vector512.Create(window.Step));
+        var guess = Vector512.Ceiling(Vector512.Create(window.Crossing - GuessMargin) + (Vector512.Create((double)(count + 1 - window.CrossingSample)) + lane) * Vector512.Create(window.Step));
         var slot = Avx512DQ.ConvertToVector512Int64WithTruncation(guess);
         var token = slot * _sequenceLength;
         var x = Avx512DQ.ConvertToVector512Double(token - Vector512.Create(window.SegmentStart));
         var value = Vector512.Create(window.Cumulative) + x * (Vector512.Create(window.Level) + Vector512.Create(window.HalfSlope) * x);
-        // The same targets as Refill: reached = (count + i)·L, next = reached + L.
+        // The same targets as RefillScalar: reached = (count + i)·L, next = reached + L.
         var reached = (Vector512.Create((double)count) + lane) * Vector512.Create(length);
         var next = reached + Vector512.Create(length);
+        var proofBase = Vector512.Create(window.ProofBase);
+        var proofSlope = Vector512.Create(window.ProofSlope);
+        // Where the integral is exactly the target, the next window is released a slot later: proved as above.
+        var exact = Vector512.Equals(value, next).AsInt64();
         var fails = Vector512.LessThan(x, Vector512.Create(length)).AsInt64()
             | Vector512.GreaterThanOrEqual(token, Vector512.Create(window.SegmentEnd))
-            | Vector512.LessThanOrEqual(value, next).AsInt64()
-            | Vector512.LessThanOrEqual(Vector512.Create(window.ProofBase) + Vector512.Create(window.ProofSlope) * x, value - next).AsInt64()
-            | Vector512.LessThan(slot, Vector512<long>.One);
+            | Vector512.LessThan(value, next).AsInt64()
+            | Vector512.LessThanOrEqual(proofBase + proofSlope * x, value - next).AsInt64()
+            | Vector512.LessThan(slot, Vector512<long>.One)
+            | (exact & (Vector512.GreaterThanOrEqual(token + Vector512.Create(_sequenceLength), Vector512.Create(window.SegmentEnd))
+                | Vector512.LessThanOrEqual(proofBase + proofSlope * (x + Vector512.Create(length)), Vector512<double>.Zero).AsInt64()));
         if (fails != Vector512<long>.Zero) return false;
 
-        int first = k * Lookahead;
-        // Each window is released at the previous one's deadline: the slots shifted up one lane, the pending
-        // deadline in lane 0.
-        var previous = Avx512F.PermuteVar8x64(slot, Vector512.Create(0L, 0, 1, 2, 3, 4, 5, 6));
-        Vector512.ConditionalSelect(Vector512.Create(-1L, 0, 0, 0, 0, 0, 0, 0), Vector512.Create(window.Deadline), previous).CopyTo(_queuedRelease, first);
-        (Vector512.ShiftLeft(Vector512.Min(slot, Vector512.Create(_limit + 1)), _sourceBits) | Vector512.Create((long)k)).CopyTo(_queuedKey, first);
+        // Each window is released at the previous one's deadline (a slot later where that one's is exact): the slots
+        // shifted up one lane, the pending window's in lane 0.
+        var previous = Avx512F.PermuteVar8x64(slot - exact, Vector512.Create(0L, 0, 1, 2, 3, 4, 5, 6));
+        Vector512.ConditionalSelect(Vector512.Create(-1L, 0, 0, 0, 0, 0, 0, 0), Vector512.Create(pendingRelease), previous).CopyTo(_queuedRelease, first);
+        var places = (Vector512.Create(count + 1) + Vector512.Create(0L, 1, 2, 3, 4, 5, 6, 7)) & Vector512.Create((long)(Ring - 1));
+        (Vector512.ShiftLeft(Vector512.Min(slot, Vector512.Create(_limit + 1)), _sourceBits + RingBits) | Vector512.Create((long)k << RingBits) | places).CopyTo(_queuedKey, first);
         double lastX = x.GetElement(Lookahead - 1);
         window.Deadline = slot.GetElement(Lookahead - 1);
         window.DeadlineValue = value.GetElement(Lookahead - 1);
@@ -284,9 +334,26 @@ internal struct DeadlineScheduler<TIntegral>
         return true;
     }
 
+    /// <summary>
+    /// Slots taken off an extrapolated crossing before rounding up: the step is extrapolated from a rise proved a
+    /// little low, so a crossing exactly on a slot (a weight that divides the slots evenly) would otherwise land just
+    /// past it and guess the slot after. Far above the rounding of slot positions (2^-52 of up to 2^32 slots).
+    /// </summary>
+    private const double GuessMargin = 1e-5;
+
     /// <summary>Where later deadlines are extrapolated from: the crossing of sample <paramref name="sample"/>'s target.</summary>
     private readonly void Anchor(ref Window window, long deadline, double value, double target, double rise, long sample)
     {
+        // A linear piece's rise over the slot is its weight at the slot's middle: closer than the rise proved (a
+        // little low, and its error would grow with every sample extrapolated).
+        if (_segments.Length > 0 && deadline != Never)
+        {
+            long end = deadline * _sequenceLength;
+            if (end - _sequenceLength >= window.SegmentStart && end < window.SegmentEnd)
+            {
+                rise = _sequenceLength * (window.Level + 2 * window.HalfSlope * (end - window.SegmentStart - 0.5 * _sequenceLength));
+            }
+        }
         if (deadline != Never && rise > 0)
         {
             double inverse = 1 / rise;
@@ -300,8 +367,12 @@ internal struct DeadlineScheduler<TIntegral>
         }
     }
 
-    /// <summary>A source's packed key: its deadline (capped past the run) above its index, so the minimum is EDF's choice.</summary>
-    private readonly long Key(int k, long deadline) => Math.Min(deadline, _limit + 1) << _sourceBits | (long)k;
+    /// <summary>
+    /// A source's packed key: its deadline (capped past the run) above its index, so the minimum is EDF's choice, and
+    /// below both the place of <paramref name="sample"/>'s window in the ring, so the key tells where the next one is.
+    /// </summary>
+    private readonly long Key(int k, long deadline, long sample) =>
+        Math.Min(deadline, _limit + 1) << (_sourceBits + RingBits) | (long)k << RingBits | (sample & (Ring - 1));
 
     /// <summary>
     /// The first slot n ≥ <paramref name="from"/> where source k's integral over n samples reaches

@@ -10,8 +10,9 @@ namespace Recipe.Runtime.Sampling;
 /// the nearest checkpoint at or before i and replays at most <see cref="Interval"/> − 1 steps. A checkpoint holds each
 /// source's count as its difference from floor(T_k(n)), which exactness keeps within one, so one signed byte per
 /// source per checkpoint: 0.98 MB per 1e9 samples per 8 sources at the default interval. Built once per recipe (a
-/// pass over the run) and cacheable on disk, keyed by the recipe hash. A static mix in closed form needs none: its
-/// index holds the state at 0 only (see <see cref="Build"/>).
+/// pass over the run: up to 8 sources, eight parts of it side by side in vector lanes) and cacheable on disk, keyed by
+/// the recipe hash. A static mix in closed form needs none: its
+/// index holds the state at 0 only (see <see cref="Build{TIntegral}(WeightSchedule, TIntegral, int, IProgress{double})"/>).
 /// </summary>
 public sealed class SamplerIndex
 {
@@ -55,6 +56,17 @@ public sealed class SamplerIndex
     /// int.MaxValue samples).
     /// </summary>
     public static SamplerIndex Build<TIntegral>(WeightSchedule schedule, TIntegral integral, int interval = DefaultInterval, IProgress<double>? progress = null)
+        where TIntegral : struct, IScheduleIntegral =>
+        Build(schedule, integral, interval, progress, DeadlineScheduler<TIntegral>.LanesSupported(schedule), LaneWarmup, guess: null);
+
+    /// <summary>Samples a lane starts before the part of the run it records: where its guessed state has become exact.</summary>
+    internal const int LaneWarmup = 65536;
+
+    /// <summary>
+    /// <see cref="Build{TIntegral}(WeightSchedule, TIntegral, int, IProgress{double})"/>, in lanes or not, with the lanes'
+    /// warm-up and (tests) their guessed starting states.
+    /// </summary>
+    internal static SamplerIndex Build<TIntegral>(WeightSchedule schedule, TIntegral integral, int interval, IProgress<double>? progress, bool lanes, int warmup, Func<long, long[]>? guess)
         where TIntegral : struct, IScheduleIntegral
     {
         if (interval < 1) throw new ArgumentOutOfRangeException(nameof(interval), interval, "The checkpoint interval must be at least 1.");
@@ -79,6 +91,17 @@ public sealed class SamplerIndex
             return new SamplerIndex(Model.RecipeHash.Compute(recipe), k, interval, samples, states) { Periodic = periodic };
         }
         var deltas = new sbyte[checkpoints * k];
+        int warmupIntervals = (warmup + interval - 1) / interval;
+        if (lanes && checkpoints - 1 >= 4L * (warmupIntervals + 1) * DeadlineScheduler<TIntegral>.LaneCount)
+        {
+            var built = new SamplerIndex(Model.RecipeHash.Compute(recipe), k, interval, samples, deltas)
+            {
+                BuiltInLanes = true,
+                Reruns = BuildInLanes(schedule, integral, interval, checkpoints, deltas, warmupIntervals, guess ?? (at => GuessCounts(integral, at, k, recipe.SequenceLength)), progress),
+            };
+            progress?.Report(1.0);
+            return built;
+        }
         var scheduler = new DeadlineScheduler<TIntegral>(schedule, integral);
         scheduler.Reset(0, new long[k]);
         long reportEvery = Math.Max(1, checkpoints / 100);
@@ -95,18 +118,142 @@ public sealed class SamplerIndex
         return new SamplerIndex(Model.RecipeHash.Compute(recipe), k, interval, samples, deltas);
     }
 
+    /// <summary>Whether the pass ran in lanes (tests).</summary>
+    internal bool BuiltInLanes { get; private init; }
+
+    /// <summary>Parts of the run the lanes' guessed states did not reach exactly, so built again one by one (tests).</summary>
+    internal int Reruns { get; private init; }
+
+    /// <summary>
+    /// The pass of <see cref="Build{TIntegral}(WeightSchedule, TIntegral, int, IProgress{double})"/> in eight lanes
+    /// (<c>DeadlineScheduler.SkipInLanes</c>): the run is cut into eight parts, one per lane. The first lane starts at
+    /// sample 0; each other starts <paramref name="warmupIntervals"/> checkpoints before its part from a guessed state
+    /// (the counts nearest the targets), which the earliest-deadline rule forgets within a few hundred samples. Where
+    /// a lane's state at the start of its part equals the exact state the lane before ended with, the same rule makes
+    /// every later state exact too; where not, the part is built again from the exact state. So the index is that
+    /// of one pass whatever the guesses. Returns the parts built again.
+    /// </summary>
+    private static int BuildInLanes<TIntegral>(WeightSchedule schedule, TIntegral integral, int interval, long checkpoints, sbyte[] deltas, int warmupIntervals, Func<long, long[]> guess, IProgress<double>? progress)
+        where TIntegral : struct, IScheduleIntegral
+    {
+        const int lanes = DeadlineScheduler<TIntegral>.LaneCount;
+        int k = schedule.SourceCount, sequenceLength = schedule.Recipe.SequenceLength;
+        long intervals = checkpoints - 1;
+        // Every lane runs the same rounds: lane 0 records checkpoints [0, rounds], lane c > 0 starts at first[c] and
+        // records (part[c], part[c + 1]], part[c] = first[c] + warmup being where it is checked.
+        long rounds = (intervals + (lanes - 1) * warmupIntervals + lanes - 1) / lanes;
+        var first = new long[lanes];
+        var part = new long[lanes + 1];
+        for (int c = 1; c <= lanes; c++) part[c] = Math.Min(intervals, rounds + (c - 1) * (rounds - warmupIntervals));
+        for (int c = 1; c < lanes; c++) first[c] = part[c] - warmupIntervals;
+        var chains = DeadlineScheduler<TIntegral>.CreateLanes(schedule, integral);
+        for (int c = 0; c < lanes; c++) chains[c].Reset(first[c] * interval, c == 0 ? new long[k] : guess(first[c] * interval));
+        Record(deltas, 0, 0, chains[0].Counts, integral, sequenceLength);
+        // Each lane's counts where its part starts (the check) and ends (the next lane's exact start, once checked).
+        var startCounts = new long[lanes][];
+        var endCounts = new long[lanes][];
+        var overflow = new bool[lanes];
+        long reportEvery = Math.Max(1, rounds / 100);
+        for (long round = 1; round <= rounds; round++)
+        {
+            DeadlineScheduler<TIntegral>.SkipInLanes(chains, interval);
+            for (int c = 0; c < lanes; c++)
+            {
+                long checkpoint = first[c] + round;
+                if (checkpoint == part[c] && c > 0) startCounts[c] = chains[c].Counts.ToArray();
+                if (checkpoint <= part[c] || checkpoint > part[c + 1]) continue;
+                overflow[c] |= !TryRecord(deltas, checkpoint, checkpoint * interval, chains[c].Counts, integral, sequenceLength);
+                if (checkpoint == part[c + 1]) endCounts[c] = chains[c].Counts.ToArray();
+            }
+            if (progress is not null && round % reportEvery == 0) progress.Report(0.95 * round / rounds);
+        }
+
+        int reruns = 0;
+        var exact = endCounts[0];
+        for (int c = 1; c < lanes && part[c] < part[c + 1]; c++)
+        {
+            if (!exact.AsSpan().SequenceEqual(startCounts[c]))
+            {
+                // The guess had not been forgotten: this part again, from the exact state, one by one.
+                reruns++;
+                var scheduler = new DeadlineScheduler<TIntegral>(schedule, integral);
+                scheduler.Reset(part[c] * interval, exact);
+                for (long checkpoint = part[c] + 1; checkpoint <= part[c + 1]; checkpoint++)
+                {
+                    scheduler.Skip(interval);
+                    Record(deltas, checkpoint, scheduler.Emitted, scheduler.Counts, integral, sequenceLength);
+                }
+                exact = scheduler.Counts.ToArray();
+                continue;
+            }
+            if (overflow[c])
+            {
+                // Exact, so the pass one by one would have met the same count.
+                throw new InvalidOperationException($"A source is more than {sbyte.MaxValue} samples off its target between samples {part[c] * interval} and {part[c + 1] * interval}; the schedule's integral is not monotone.");
+            }
+            exact = endCounts[c];
+        }
+        if (overflow[0]) throw new InvalidOperationException($"A source is more than {sbyte.MaxValue} samples off its target before sample {part[1] * interval}; the schedule's integral is not monotone.");
+        return reruns;
+    }
+
+    /// <summary>The counts nearest the targets at sample <paramref name="at"/>: each floor(T), one more for the largest remainders.</summary>
+    private static long[] GuessCounts<TIntegral>(TIntegral integral, long at, int sources, int sequenceLength)
+        where TIntegral : struct, IScheduleIntegral
+    {
+        var counts = new long[sources];
+        var remainders = new double[sources];
+        long total = 0;
+        for (int k = 0; k < sources; k++)
+        {
+            double target = integral.Cumulative(at * sequenceLength, k) / sequenceLength;
+            counts[k] = Math.Max(0, (long)Math.Floor(target));
+            remainders[k] = target - counts[k];
+            total += counts[k];
+        }
+        for (; total < at; total++)
+        {
+            int largest = 0;
+            for (int k = 1; k < sources; k++)
+            {
+                if (remainders[k] > remainders[largest]) largest = k;
+            }
+            counts[largest]++;
+            remainders[largest] = double.NegativeInfinity;
+        }
+        return counts;
+    }
+
     private static void Record<TIntegral>(sbyte[] deltas, long checkpoint, long emitted, ReadOnlySpan<long> counts, TIntegral integral, int sequenceLength)
+        where TIntegral : struct, IScheduleIntegral
+    {
+        if (!TryRecord(deltas, checkpoint, emitted, counts, integral, sequenceLength, out int source, out long delta))
+        {
+            throw new InvalidOperationException($"Source {source} is {delta} samples off its target at sample {emitted}; the schedule's integral is not monotone.");
+        }
+    }
+
+    private static bool TryRecord<TIntegral>(sbyte[] deltas, long checkpoint, long emitted, ReadOnlySpan<long> counts, TIntegral integral, int sequenceLength)
+        where TIntegral : struct, IScheduleIntegral =>
+        TryRecord(deltas, checkpoint, emitted, counts, integral, sequenceLength, out _, out _);
+
+    /// <summary>Records each source's count as its difference from floor(T); false (and where) when one is off by more than a byte holds.</summary>
+    private static bool TryRecord<TIntegral>(sbyte[] deltas, long checkpoint, long emitted, ReadOnlySpan<long> counts, TIntegral integral, int sequenceLength, out int source, out long delta)
         where TIntegral : struct, IScheduleIntegral
     {
         for (int k = 0; k < counts.Length; k++)
         {
-            long delta = counts[k] - Floor(integral, emitted, k, sequenceLength);
+            delta = counts[k] - Floor(integral, emitted, k, sequenceLength);
             if (delta < sbyte.MinValue || delta > sbyte.MaxValue)
             {
-                throw new InvalidOperationException($"Source {k} is {delta} samples off its target at sample {emitted}; the schedule's integral is not monotone.");
+                source = k;
+                return false;
             }
             deltas[checkpoint * counts.Length + k] = (sbyte)delta;
         }
+        source = -1;
+        delta = 0;
+        return true;
     }
 
     private static long Floor<TIntegral>(TIntegral integral, long emitted, int source, int sequenceLength)
