@@ -38,12 +38,29 @@ internal partial struct DeadlineScheduler<TIntegral>
     /// core busy. Each lane counts its pops per source in a byte of one register; at the end of a block of
     /// <see cref="Lookahead"/> slots (no source pops more) the counts are updated and the ring halves emptied refilled.
     /// </summary>
-    internal static unsafe void SkipInLanes(DeadlineScheduler<TIntegral>[] chains, long samples)
+    internal static void SkipInLanes(DeadlineScheduler<TIntegral>[] chains, long samples) => RunInLanes(chains, samples, default);
+
+    /// <summary>
+    /// <see cref="SkipInLanes"/> keeping the sources chosen: <paramref name="choices"/>[i * 8 + c] is scheduler c's
+    /// source of its i-th sample (<paramref name="samples"/> × 8 bytes).
+    /// </summary>
+    internal static void AssignInLanes(DeadlineScheduler<TIntegral>[] chains, long samples, Span<byte> choices) => RunInLanes(chains, samples, choices);
+
+    private static unsafe void RunInLanes(DeadlineScheduler<TIntegral>[] chains, long samples, Span<byte> choices)
     {
         int sources = chains[0]._counts.Length;
+        bool record = !choices.IsEmpty;
         if (!VectorPaths.Enabled || !Avx2.IsSupported || sources > MaxLaneSources)
         {
-            foreach (ref var chain in chains.AsSpan()) chain.Skip(samples);
+            if (!record)
+            {
+                foreach (ref var chain in chains.AsSpan()) chain.Skip(samples);
+                return;
+            }
+            for (int c = 0; c < LaneCount; c++)
+            {
+                for (long i = 0; i < samples; i++) choices[(int)(i * LaneCount + c)] = (byte)chains[c].Next(out _);
+            }
             return;
         }
         long sourceMask = chains[0]._sourceMask;
@@ -90,6 +107,7 @@ internal partial struct DeadlineScheduler<TIntegral>
         var places = Vector512.Create((long)(Ring - 1));
         var one = Vector512<long>.One;
 
+        ref byte recorded = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(choices);
         fixed (long* ringKeys = chains[0]._queuedKey, ringReleases = chains[0]._queuedRelease)
         {
             for (long done = 0; done < samples;)
@@ -126,6 +144,10 @@ internal partial struct DeadlineScheduler<TIntegral>
                         best = Vector512.ConditionalSelect(stalled, first, best);
                     }
                     var chosen = Vector512.ShiftRightLogical(best, RingBits) & mask;
+                    if (record)
+                    {
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref recorded, (nint)((done + i) * LaneCount)), Avx512F.ConvertToVector128Byte(chosen).AsUInt64().ToScalar());
+                    }
                     // The window after the chosen one: the next place in the chosen source's ring.
                     var at = ringBase + Vector512.ShiftLeft(chosen, RingBits) + ((best + one) & places);
                     var nextKey = Vector512.Create(
