@@ -31,6 +31,17 @@ public class AllocationTests(ITestOutputHelper output)
     public void Fill_of_a_loaded_temperature_recipe_allocates_nothing() =>
         AssertNoAllocation("model, temperature", Samplers.ForRecipe(TestRecipes.FromFile(TestRecipes.TemperatureFile)));
 
+    /// <summary>Reads in order assigned ahead in lanes (an index of small interval, so checkpoints enough for it).</summary>
+    [Fact]
+    public void Fill_read_ahead_in_lanes_allocates_nothing()
+    {
+        var schedule = Recipe.Model.WeightSchedule.For(TestRecipes.FromFile(TestRecipes.CurriculumFile));
+        var integral = new ModelIntegral(schedule);
+        var sampler = new Sampler<ModelIntegral>(schedule, integral, SamplerIndex.Build(schedule, integral, interval: 64));
+        Assert.Equal(VectorPaths.Enabled, sampler.ReadsAhead);
+        AssertNoAllocation("model, linear, read ahead in lanes", sampler);
+    }
+
     /// <summary>The integrals alone (what the scheduler evaluates about twice per sample), to tell a sampler allocation from a schedule one.</summary>
     [Fact]
     public void The_integrals_and_the_guesses_the_scheduler_evaluates_allocate_nothing()
