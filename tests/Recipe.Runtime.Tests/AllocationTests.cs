@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace Recipe.Runtime.Tests;
 
 /// <summary>The sampler's hot path allocates nothing once warm: sequential fills, and fills that seek.</summary>
+[Collection(VectorPathsCollection.Name)]
 public class AllocationTests(ITestOutputHelper output)
 {
     private const int Calls = 1000;

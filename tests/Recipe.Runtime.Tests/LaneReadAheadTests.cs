@@ -9,6 +9,7 @@ namespace Recipe.Runtime.Tests;
 /// Reads in order are assigned ahead in eight lanes from eight checkpoints (Sampler.Fill): the stream is the one the
 /// cursor gives one step at a time, for reads of any size, across stretch boundaries, after jumps anywhere.
 /// </summary>
+[Collection(VectorPathsCollection.Name)]
 public sealed class LaneReadAheadTests(ITestOutputHelper output)
 {
     /// <summary>A sampler whose index has checkpoints enough for the read-ahead (a small interval).</summary>

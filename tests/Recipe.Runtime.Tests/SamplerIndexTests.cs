@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace Recipe.Runtime.Tests;
 
 /// <summary>The random-access index: its file (cached, keyed by the recipe hash), its checks, its size.</summary>
+[Collection(VectorPathsCollection.Name)]
 public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("recipe-index-tests-").FullName;
@@ -109,8 +110,8 @@ public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
         var schedule = WeightSchedule.For(recipe);
         var integral = new ModelIntegral(schedule);
         var expected = BytesOf(SamplerIndex.Build(schedule, integral, 16, null, lanes: false, 0, null), PathOf("one.idx"));
-        // Every sample to source 0: no state of an exact pass, and with no warm-up nothing to forget it in.
-        var wrong = SamplerIndex.Build(schedule, integral, 16, null, lanes: true, warmup: 0, guess: at =>
+        // Every sample to source 0: far from any state of an exact pass, too far to forget in one interval.
+        var wrong = SamplerIndex.Build(schedule, integral, 16, null, lanes: true, warmup: 16, guess: at =>
         {
             var counts = new long[schedule.SourceCount];
             counts[0] = at;
@@ -119,7 +120,7 @@ public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
         Assert.True(wrong.BuiltInLanes);
         Assert.Equal(DeadlineScheduler<ModelIntegral>.LaneCount - 1, wrong.Reruns);
         Assert.Equal(expected, BytesOf(wrong, PathOf("wrong.idx")));
-        // The counts nearest the targets, with no warm-up: some parts right at once, some built again.
+        // The counts nearest the targets, with no warm-up: each part checked against its guess as it stands.
         var nearest = SamplerIndex.Build(schedule, integral, 16, null, lanes: true, warmup: 0, guess: null);
         Assert.Equal(expected, BytesOf(nearest, PathOf("nearest.idx")));
         output.WriteLine($"no warm-up: {nearest.Reruns} of {DeadlineScheduler<ModelIntegral>.LaneCount - 1} guessed parts built again");

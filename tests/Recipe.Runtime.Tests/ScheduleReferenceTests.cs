@@ -11,6 +11,7 @@ namespace Recipe.Runtime.Tests;
 /// closed form replaces the scheduler, the AVX-512 lanes replace the scalar permutation. Each is checked against a
 /// plain reference computed here.
 /// </summary>
+[Collection(VectorPathsCollection.Name)]
 public class ScheduleReferenceTests(ITestOutputHelper output)
 {
     /// <summary>

@@ -50,6 +50,14 @@ internal partial struct DeadlineScheduler<TIntegral>
     {
         int sources = chains[0]._counts.Length;
         bool record = !choices.IsEmpty;
+        System.Diagnostics.Debug.Assert(chains.Length == LaneCount && (!record || choices.Length >= samples * LaneCount));
+#if DEBUG
+        // The gathers read every lane's ring through the first scheduler's arrays.
+        for (int c = 1; c < chains.Length; c++)
+        {
+            System.Diagnostics.Debug.Assert(chains[c]._queuedKey == chains[0]._queuedKey && chains[c]._queuedRelease == chains[0]._queuedRelease);
+        }
+#endif
         if (!VectorPaths.Enabled || !Avx2.IsSupported || sources > MaxLaneSources)
         {
             if (!record)

@@ -56,7 +56,7 @@ internal partial struct DeadlineScheduler<TIntegral>
     private readonly long[] _counts;
 
     // Windows computed ahead: a ring of two halves of Lookahead per source, sample j's window at
-    // [source * Ring + j % Ring]. When a half has been popped it is refilled while the other is popped, so a refill is
+    // [ringBase + source * Ring + j % Ring] (ringBase 0 but for the schedulers of CreateLanes, which share the arrays). When a half has been popped it is refilled while the other is popped, so a refill is
     // off the chain from one slot to the next; eight deadlines of a linear piece are one vector evaluation of the
     // integral.
     private const int Lookahead = 8;

@@ -39,14 +39,21 @@ internal sealed class LaneReadAhead<TIntegral>
     /// <summary>The next sample it gives out (−1 before the first read).</summary>
     public long Position { get; private set; } = -1;
 
+    /// <summary>Samples a stretch holds at most: 256 KB of choices for the eight.</summary>
+    private const int MaxSpan = 32768;
+
     /// <summary>
     /// A read-ahead where it pays: the lanes run here (AVX-512, up to 8 sources) and the index has checkpoints enough
-    /// for eight stretches of at least one interval (up to four, 256 KB of choices at the default interval).
+    /// for eight stretches of whole intervals up to <see cref="MaxSpan"/> samples (four at the default interval).
     /// </summary>
     public static LaneReadAhead<TIntegral>? TryCreate(WeightSchedule schedule, TIntegral integral, SamplerIndex index)
     {
-        if (!DeadlineScheduler<TIntegral>.LanesSupported(schedule) || index.Periodic is not null || index.Checkpoints < 2 * Lanes + 1) return null;
-        long intervals = Math.Clamp((index.Checkpoints - 1) / (2 * Lanes), 1, 4);
+        if (!DeadlineScheduler<TIntegral>.LanesSupported(schedule) || index.Periodic is not null || index.Checkpoints < 2 * Lanes + 1
+            || index.Interval > MaxSpan)
+        {
+            return null;
+        }
+        long intervals = Math.Clamp((index.Checkpoints - 1) / (2 * Lanes), 1, MaxSpan / index.Interval);
         return new LaneReadAhead<TIntegral>(schedule, integral, index, intervals * index.Interval);
     }
 

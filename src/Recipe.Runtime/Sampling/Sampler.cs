@@ -33,7 +33,9 @@ public sealed class Sampler<TIntegral>
     private DeadlineScheduler<TIntegral> _seeker;
     // Reads in order are assigned ahead in lanes; others go through the cursor (a seek, then one step a sample).
     private readonly LaneReadAhead<TIntegral>? _readAhead;
-    private long _lastEnd;
+    private long _lastEnd = -1;
+    private int _readsInOrder;
+    private bool _readingAhead;
 
     public Sampler(WeightSchedule schedule, TIntegral integral, SamplerIndex index, ReadOnlySpan<long> sequencesPerSource = default)
     {
@@ -189,6 +191,11 @@ public sealed class Sampler<TIntegral>
             FillPeriodic(periodic, lanes, firstSample, batch);
             return;
         }
+        // A fill that continues two in a row (or starts where the read-ahead stands) is read on in lanes; any other
+        // takes the cursor, so that a jump costs one seek, not eight stretches assigned ahead.
+        _readsInOrder = firstSample == _lastEnd ? _readsInOrder + 1 : 0;
+        _lastEnd = firstSample + batch.Length;
+        _readingAhead = _readAhead is { } ahead && (_readsInOrder >= 2 || firstSample == ahead.Position);
         // Two passes per chunk: assigning sources is one dependency chain, resolving sequences is independent per
         // sample, so the second pass runs at the processor's full width (eight at a time with AVX-512) instead of
         // waiting inside the first.
@@ -290,13 +297,9 @@ public sealed class Sampler<TIntegral>
             }
             return;
         }
-        // A read that continues the last one (or starts the run) is read on in lanes; any other takes the cursor, so
-        // that a jump costs one seek, not eight stretches assigned ahead.
-        bool inOrder = first == _lastEnd;
-        _lastEnd = first + sources.Length;
-        if (_readAhead is { } ahead && (inOrder || first == ahead.Position))
+        if (_readingAhead)
         {
-            ahead.Assign(first, sources, ordinals);
+            _readAhead!.Assign(first, sources, ordinals);
             return;
         }
         if (_cursor.Emitted != first) Seek(ref _cursor, first);

@@ -91,7 +91,7 @@ public sealed class SamplerIndex
             return new SamplerIndex(Model.RecipeHash.Compute(recipe), k, interval, samples, states) { Periodic = periodic };
         }
         var deltas = new sbyte[checkpoints * k];
-        int warmupIntervals = (warmup + interval - 1) / interval;
+        int warmupIntervals = (int)(((long)warmup + interval - 1) / interval);
         if (lanes && checkpoints - 1 >= 4L * (warmupIntervals + 1) * DeadlineScheduler<TIntegral>.LaneCount)
         {
             var built = new SamplerIndex(Model.RecipeHash.Compute(recipe), k, interval, samples, deltas)
@@ -153,6 +153,10 @@ public sealed class SamplerIndex
         var startCounts = new long[lanes][];
         var endCounts = new long[lanes][];
         var overflow = new bool[lanes];
+        for (int c = 1; c < lanes; c++)
+        {
+            if (first[c] == part[c]) startCounts[c] = chains[c].Counts.ToArray();
+        }
         long reportEvery = Math.Max(1, rounds / 100);
         for (long round = 1; round <= rounds; round++)
         {
