@@ -24,8 +24,10 @@ internal sealed class LaneReadAhead<TIntegral>
     private readonly long[] _counts;
     private long _start = -1;
 
-    private LaneReadAhead(WeightSchedule schedule, TIntegral integral, SamplerIndex index, long span)
+    /// <summary>A read-ahead over <paramref name="index"/>'s checkpoints; where <see cref="Pays"/>.</summary>
+    public LaneReadAhead(WeightSchedule schedule, TIntegral integral, SamplerIndex index)
     {
+        long span = Math.Clamp((index.Checkpoints - 1) / (2 * Lanes), 1, MaxSpan / index.Interval) * index.Interval;
         _index = index;
         _integral = integral;
         _sequenceLength = schedule.Recipe.SequenceLength;
@@ -43,19 +45,12 @@ internal sealed class LaneReadAhead<TIntegral>
     private const int MaxSpan = 32768;
 
     /// <summary>
-    /// A read-ahead where it pays: the lanes run here (AVX-512, up to 8 sources) and the index has checkpoints enough
+    /// Whether a read-ahead pays: the lanes run here (AVX-512, up to 8 sources) and the index has checkpoints enough
     /// for eight stretches of whole intervals up to <see cref="MaxSpan"/> samples (four at the default interval).
     /// </summary>
-    public static LaneReadAhead<TIntegral>? TryCreate(WeightSchedule schedule, TIntegral integral, SamplerIndex index)
-    {
-        if (!DeadlineScheduler<TIntegral>.LanesSupported(schedule) || index.Periodic is not null || index.Checkpoints < 2 * Lanes + 1
-            || index.Interval > MaxSpan)
-        {
-            return null;
-        }
-        long intervals = Math.Clamp((index.Checkpoints - 1) / (2 * Lanes), 1, MaxSpan / index.Interval);
-        return new LaneReadAhead<TIntegral>(schedule, integral, index, intervals * index.Interval);
-    }
+    public static bool Pays(WeightSchedule schedule, SamplerIndex index) =>
+        DeadlineScheduler<TIntegral>.LanesSupported(schedule) && index.Periodic is null && index.Checkpoints >= 2 * Lanes + 1
+        && index.Interval <= MaxSpan;
 
     /// <summary>Sources and ordinals of samples <paramref name="first"/> .. + <paramref name="sources"/>.Length − 1.</summary>
     public void Assign(long first, Span<int> sources, Span<long> ordinals)

@@ -31,11 +31,12 @@ public sealed class Sampler<TIntegral>
     private readonly long[] _chunkOrdinals = new long[ChunkSize];
     private DeadlineScheduler<TIntegral> _cursor;
     private DeadlineScheduler<TIntegral> _seeker;
-    // Reads in order are assigned ahead in lanes; others go through the cursor (a seek, then one step a sample).
-    private readonly LaneReadAhead<TIntegral>? _readAhead;
+    // Reads in order are assigned ahead in lanes (made at the first such read); others go through the cursor (a
+    // seek, then one step a sample).
+    private readonly bool _canReadAhead;
+    private LaneReadAhead<TIntegral>? _readAhead;
     private long _lastEnd = -1;
     private int _readsInOrder;
-    private bool _readingAhead;
 
     public Sampler(WeightSchedule schedule, TIntegral integral, SamplerIndex index, ReadOnlySpan<long> sequencesPerSource = default)
     {
@@ -73,7 +74,7 @@ public sealed class Sampler<TIntegral>
         if (_periodic is null)
         {
             _cursor.Reset(0, _scratchCounts);
-            _readAhead = LaneReadAhead<TIntegral>.TryCreate(schedule, integral, index);
+            _canReadAhead = LaneReadAhead<TIntegral>.Pays(schedule, index);
         }
     }
 
@@ -94,7 +95,7 @@ public sealed class Sampler<TIntegral>
     public SamplerIndex Index { get; }
 
     /// <summary>Whether reads in order are assigned ahead in lanes (tests).</summary>
-    internal bool ReadsAhead => _readAhead is not null;
+    internal bool ReadsAhead => _canReadAhead;
 
     /// <summary>Samples in the run.</summary>
     public long Samples => Recipe.Samples;
@@ -191,18 +192,14 @@ public sealed class Sampler<TIntegral>
             FillPeriodic(periodic, lanes, firstSample, batch);
             return;
         }
-        // A fill that continues two in a row (or starts where the read-ahead stands) is read on in lanes; any other
-        // takes the cursor, so that a jump costs one seek, not eight stretches assigned ahead.
-        _readsInOrder = firstSample == _lastEnd ? _readsInOrder + 1 : 0;
-        _lastEnd = firstSample + batch.Length;
-        _readingAhead = _readAhead is { } ahead && (_readsInOrder >= 2 || firstSample == ahead.Position);
+        bool readAhead = ReadsAheadFor(firstSample, batch.Length);
         // Two passes per chunk: assigning sources is one dependency chain, resolving sequences is independent per
         // sample, so the second pass runs at the processor's full width (eight at a time with AVX-512) instead of
         // waiting inside the first.
         for (int done = 0; done < batch.Length; done += ChunkSize)
         {
             int count = Math.Min(ChunkSize, batch.Length - done);
-            AssignSources(firstSample + done, _chunkSources.AsSpan(0, count), _chunkOrdinals.AsSpan(0, count));
+            AssignSources(firstSample + done, _chunkSources.AsSpan(0, count), _chunkOrdinals.AsSpan(0, count), readAhead);
             ResolveSequences(batch.Slice(done, count));
         }
     }
@@ -264,7 +261,7 @@ public sealed class Sampler<TIntegral>
     {
         if (ordinals.Length < sources.Length) throw new ArgumentException($"{sources.Length} samples need as many ordinals; the span holds {ordinals.Length}.", nameof(ordinals));
         CheckRange(firstSample, sources.Length);
-        AssignSources(firstSample, sources, ordinals);
+        AssignSources(firstSample, sources, ordinals, ReadsAheadFor(firstSample, sources.Length));
     }
 
     /// <summary>
@@ -279,8 +276,22 @@ public sealed class Sampler<TIntegral>
         return ResolveUnchecked(source, ordinal);
     }
 
-    /// <summary>Sources and ordinals of samples [first, first + sources.Length).</summary>
-    private void AssignSources(long first, Span<int> sources, Span<long> ordinals)
+    /// <summary>
+    /// Whether a read of <paramref name="length"/> samples from <paramref name="first"/> is read on in lanes: when it
+    /// continues two reads in a row, or starts where the read-ahead stands. Any other takes the cursor, so that a jump
+    /// costs one seek, not eight stretches assigned ahead.
+    /// </summary>
+    private bool ReadsAheadFor(long first, int length)
+    {
+        _readsInOrder = first == _lastEnd ? _readsInOrder + 1 : 0;
+        _lastEnd = first + length;
+        if (!_canReadAhead || (_readsInOrder < 2 && first != _readAhead?.Position)) return false;
+        _readAhead ??= new LaneReadAhead<TIntegral>(Schedule, _integral, Index);
+        return true;
+    }
+
+    /// <summary>Sources and ordinals of samples [first, first + sources.Length), from the read-ahead or the cursor.</summary>
+    private void AssignSources(long first, Span<int> sources, Span<long> ordinals, bool readAhead)
     {
         if (_periodic is { } periodic)
         {
@@ -297,7 +308,7 @@ public sealed class Sampler<TIntegral>
             }
             return;
         }
-        if (_readingAhead)
+        if (readAhead)
         {
             _readAhead!.Assign(first, sources, ordinals);
             return;
