@@ -15,8 +15,9 @@ internal partial struct DeadlineScheduler<TIntegral>
     internal const int MaxLaneSources = 8;
 
     /// <summary>Whether <see cref="SkipInLanes"/> runs in lanes here for this schedule (else the schedulers skip one by one).</summary>
-    internal static bool LanesSupported(WeightSchedule schedule) =>
-        VectorPaths.Enabled && Avx2.IsSupported && schedule.SourceCount <= MaxLaneSources;
+    internal static bool LanesSupported(WeightSchedule schedule) => InRegisters(schedule.SourceCount);
+
+    private static bool InRegisters(int sources) => VectorPaths.Enabled && Avx2.IsSupported && sources <= MaxLaneSources;
 
     /// <summary>Eight schedulers whose rings share two arrays, as <see cref="SkipInLanes"/> needs.</summary>
     internal static DeadlineScheduler<TIntegral>[] CreateLanes(WeightSchedule schedule, TIntegral integral)
@@ -58,7 +59,7 @@ internal partial struct DeadlineScheduler<TIntegral>
             System.Diagnostics.Debug.Assert(chains[c]._queuedKey == chains[0]._queuedKey && chains[c]._queuedRelease == chains[0]._queuedRelease);
         }
 #endif
-        if (!VectorPaths.Enabled || !Avx2.IsSupported || sources > MaxLaneSources)
+        if (!InRegisters(sources))
         {
             if (!record)
             {

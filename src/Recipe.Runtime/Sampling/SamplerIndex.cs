@@ -102,18 +102,8 @@ public sealed class SamplerIndex
             progress?.Report(1.0);
             return built;
         }
-        var scheduler = new DeadlineScheduler<TIntegral>(schedule, integral);
-        scheduler.Reset(0, new long[k]);
-        long reportEvery = Math.Max(1, checkpoints / 100);
-        for (long c = 0; c < checkpoints; c++)
-        {
-            if (c > 0)
-            {
-                scheduler.Skip(interval);
-            }
-            Record(deltas, c, scheduler.Emitted, scheduler.Counts, integral, recipe.SequenceLength);
-            if (progress is not null && c % reportEvery == 0) progress.Report((double)c / checkpoints);
-        }
+        Record(deltas, 0, 0, new long[k], integral, recipe.SequenceLength);
+        PassOneByOne(schedule, integral, interval, deltas, 0, new long[k], checkpoints - 1, progress);
         progress?.Report(1.0);
         return new SamplerIndex(Model.RecipeHash.Compute(recipe), k, interval, samples, deltas);
     }
@@ -166,39 +156,47 @@ public sealed class SamplerIndex
                 long checkpoint = first[c] + round;
                 if (checkpoint == part[c] && c > 0) startCounts[c] = chains[c].Counts.ToArray();
                 if (checkpoint <= part[c] || checkpoint > part[c + 1]) continue;
-                overflow[c] |= !TryRecord(deltas, checkpoint, checkpoint * interval, chains[c].Counts, integral, sequenceLength);
+                overflow[c] |= !TryRecord(deltas, checkpoint, checkpoint * interval, chains[c].Counts, integral, sequenceLength, out _, out _);
                 if (checkpoint == part[c + 1]) endCounts[c] = chains[c].Counts.ToArray();
             }
             if (progress is not null && round % reportEvery == 0) progress.Report(0.95 * round / rounds);
         }
 
+        // A part whose start is not the exact state is built again one by one, from the exact state; so is one that met
+        // a count off by more than a byte (exact, so the pass one by one meets it too, and reports where).
+        if (overflow[0]) PassOneByOne(schedule, integral, interval, deltas, 0, new long[k], part[1], null);
         int reruns = 0;
         var exact = endCounts[0];
         for (int c = 1; c < lanes && part[c] < part[c + 1]; c++)
         {
-            if (!exact.AsSpan().SequenceEqual(startCounts[c]))
+            if (exact.AsSpan().SequenceEqual(startCounts[c]) && !overflow[c])
             {
-                // The guess had not been forgotten: this part again, from the exact state, one by one.
-                reruns++;
-                var scheduler = new DeadlineScheduler<TIntegral>(schedule, integral);
-                scheduler.Reset(part[c] * interval, exact);
-                for (long checkpoint = part[c] + 1; checkpoint <= part[c + 1]; checkpoint++)
-                {
-                    scheduler.Skip(interval);
-                    Record(deltas, checkpoint, scheduler.Emitted, scheduler.Counts, integral, sequenceLength);
-                }
-                exact = scheduler.Counts.ToArray();
+                exact = endCounts[c];
                 continue;
             }
-            if (overflow[c])
-            {
-                // Exact, so the pass one by one would have met the same count.
-                throw new InvalidOperationException($"A source is more than {sbyte.MaxValue} samples off its target between samples {part[c] * interval} and {part[c + 1] * interval}; the schedule's integral is not monotone.");
-            }
-            exact = endCounts[c];
+            reruns++;
+            exact = PassOneByOne(schedule, integral, interval, deltas, part[c], exact, part[c + 1], null);
         }
-        if (overflow[0]) throw new InvalidOperationException($"A source is more than {sbyte.MaxValue} samples off its target before sample {part[1] * interval}; the schedule's integral is not monotone.");
         return reruns;
+    }
+
+    /// <summary>
+    /// The scheduler one step at a time from checkpoint <paramref name="from"/> (with <paramref name="counts"/>) to
+    /// <paramref name="to"/>, recording checkpoints from + 1 .. to; returns the counts at <paramref name="to"/>.
+    /// </summary>
+    private static long[] PassOneByOne<TIntegral>(WeightSchedule schedule, TIntegral integral, int interval, sbyte[] deltas, long from, long[] counts, long to, IProgress<double>? progress)
+        where TIntegral : struct, IScheduleIntegral
+    {
+        var scheduler = new DeadlineScheduler<TIntegral>(schedule, integral);
+        scheduler.Reset(from * interval, counts);
+        long reportEvery = Math.Max(1, (to - from) / 100);
+        for (long checkpoint = from + 1; checkpoint <= to; checkpoint++)
+        {
+            scheduler.Skip(interval);
+            Record(deltas, checkpoint, scheduler.Emitted, scheduler.Counts, integral, schedule.Recipe.SequenceLength);
+            if (progress is not null && checkpoint % reportEvery == 0) progress.Report((double)checkpoint / (to + 1));
+        }
+        return scheduler.Counts.ToArray();
     }
 
     /// <summary>The counts nearest the targets at sample <paramref name="at"/>: each floor(T), one more for the largest remainders.</summary>
@@ -236,10 +234,6 @@ public sealed class SamplerIndex
             throw new InvalidOperationException($"Source {source} is {delta} samples off its target at sample {emitted}; the schedule's integral is not monotone.");
         }
     }
-
-    private static bool TryRecord<TIntegral>(sbyte[] deltas, long checkpoint, long emitted, ReadOnlySpan<long> counts, TIntegral integral, int sequenceLength)
-        where TIntegral : struct, IScheduleIntegral =>
-        TryRecord(deltas, checkpoint, emitted, counts, integral, sequenceLength, out _, out _);
 
     /// <summary>Records each source's count as its difference from floor(T); false (and where) when one is off by more than a byte holds.</summary>
     private static bool TryRecord<TIntegral>(sbyte[] deltas, long checkpoint, long emitted, ReadOnlySpan<long> counts, TIntegral integral, int sequenceLength, out int source, out long delta)
