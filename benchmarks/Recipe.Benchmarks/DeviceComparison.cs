@@ -8,6 +8,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using Recipe.Model;
+using Recipe.Runtime;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Device;
 using Recipe.Runtime.Loading;
@@ -84,15 +85,15 @@ public static class DeviceComparison
                     var recipe = BenchRecipe(dtype, length, tokensPerSource);
                     var schedule = Recipe.Model.WeightSchedule.For(recipe);
                     var index = SamplerIndex.Build(schedule, new ModelIntegral(schedule));
-                    var sources = BatchLoader.OpenSources(recipe, Path.Combine(root, dtype));
+                    var sources = LoaderCore.OpenSources(CompiledRecipe.FromRecipe(recipe), Path.Combine(root, dtype));
                     try
                     {
                         Touch(sources);
                         foreach (int batch in batchSizes)
                         {
                             var options = new LoaderOptions { BatchSize = batch, PrefetchDepth = 0, Log = null };
-                            using var staged = DeviceBatchLoader.ForRecipe(recipe, sources, accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.None }, index);
-                            using var resident = DeviceBatchLoader.ForRecipe(recipe, sources, accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.All }, index);
+                            using var staged = new DeviceBatchLoader(CompiledRecipe.FromRecipe(recipe), sources, accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.None }, index);
+                            using var resident = new DeviceBatchLoader(CompiledRecipe.FromRecipe(recipe), sources, accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.All }, index);
                             bool same = SameAsCpu(recipe, sources, options, index, staged) && SameAsCpu(recipe, sources, options, index, resident);
                             identical &= same;
                             long tokens = (long)batch * length;
@@ -121,9 +122,9 @@ public static class DeviceComparison
     }
 
     /// <summary>Whether the first <see cref="CheckedBatches"/> device batches equal the CPU loader's (tokens, sources, samples); rewinds the device loader.</summary>
-    private static bool SameAsCpu(Recipe.Model.Recipe recipe, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex index, DeviceBatchLoader<ModelIntegral> device)
+    private static bool SameAsCpu(Recipe.Model.Recipe recipe, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex index, DeviceBatchLoader device)
     {
-        using var cpu = BatchLoader.ForRecipe(recipe, sources, options, index);
+        using var cpu = new BatchLoader(CompiledRecipe.FromRecipe(recipe), sources, options, index);
         var start = device.State;
         bool same = true;
         for (int i = 0; i < CheckedBatches && same; i++)

@@ -42,7 +42,7 @@ public class SamplerBenchmarks
     private void Use<TKernel>()
         where TKernel : IRecipeKernel
     {
-        var sampler = Samplers.ForKernel<TKernel>();
+        var sampler = CompiledRecipe.FromKernel<TKernel>().CreateSampler();
         _samples = sampler.Samples / Batch * Batch;
         _fill = (first, batch) =>
         {

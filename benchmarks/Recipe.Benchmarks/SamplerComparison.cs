@@ -30,7 +30,7 @@ public static class SamplerComparison
     private static bool Measure<TKernel>(long limit, bool withGreedy)
         where TKernel : IRecipeKernel
     {
-        var recipe = Samplers.KernelRecipe<TKernel>();
+        var recipe = CompiledRecipe.FromKernel<TKernel>().Model;
         var schedule = WeightSchedule.For(recipe);
         long samples = Math.Min(limit, recipe.Samples) / Batch * Batch;
         string name = recipe.Name;
@@ -38,7 +38,7 @@ public static class SamplerComparison
         var watch = Stopwatch.StartNew();
         var index = SamplerIndex.Build(schedule, new KernelIntegral<TKernel>());
         double setup = watch.Elapsed.TotalSeconds;
-        var sampler = Samplers.ForKernel<TKernel>(index);
+        var sampler = CompiledRecipe.FromKernel<TKernel>().CreateSampler(index);
 
         var batch = new SampleRef[Batch];
         long checksum = 0;
@@ -118,7 +118,7 @@ public static class SamplerComparison
     private static bool MeasureIndexPass<TKernel>()
         where TKernel : IRecipeKernel
     {
-        var schedule = WeightSchedule.For(Samplers.KernelRecipe<TKernel>());
+        var schedule = WeightSchedule.For(CompiledRecipe.FromKernel<TKernel>().Model);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var index = SamplerIndex.Build(schedule, new KernelIntegral<TKernel>());
