@@ -83,18 +83,18 @@ public static class DeviceComparison
                 foreach (int length in lengths)
                 {
                     var recipe = BenchRecipe(dtype, length, tokensPerSource);
-                    var schedule = Recipe.Model.WeightSchedule.For(recipe);
-                    var index = SamplerIndex.Build(schedule, new ModelIntegral(schedule));
-                    var sources = LoaderCore.OpenSources(CompiledRecipe.FromRecipe(recipe), Path.Combine(root, dtype));
+                    var compiled = CompiledRecipe.FromRecipe(recipe);
+                    var index = SamplerIndex.Build(compiled);
+                    var sources = LoaderCore.OpenSources(compiled, Path.Combine(root, dtype));
                     try
                     {
                         Touch(sources);
                         foreach (int batch in batchSizes)
                         {
                             var options = new LoaderOptions { BatchSize = batch, PrefetchDepth = 0, Log = null };
-                            using var staged = new DeviceBatchLoader(CompiledRecipe.FromRecipe(recipe), sources, accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.None }, index);
-                            using var resident = new DeviceBatchLoader(CompiledRecipe.FromRecipe(recipe), sources, accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.All }, index);
-                            bool same = SameAsCpu(recipe, sources, options, index, staged) && SameAsCpu(recipe, sources, options, index, resident);
+                            using var staged = new DeviceBatchLoader(compiled, sources, accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.None }, index);
+                            using var resident = new DeviceBatchLoader(compiled, sources, accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.All }, index);
+                            bool same = SameAsCpu(compiled, sources, options, index, staged) && SameAsCpu(compiled, sources, options, index, resident);
                             identical &= same;
                             long tokens = (long)batch * length;
                             double stagedRate = Rates.Median(() => staged.Next(), tokens, seconds, seconds);
@@ -122,9 +122,9 @@ public static class DeviceComparison
     }
 
     /// <summary>Whether the first <see cref="CheckedBatches"/> device batches equal the CPU loader's (tokens, sources, samples); rewinds the device loader.</summary>
-    private static bool SameAsCpu(Recipe.Model.Recipe recipe, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex index, DeviceBatchLoader device)
+    private static bool SameAsCpu(CompiledRecipe recipe, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex index, DeviceBatchLoader device)
     {
-        using var cpu = new BatchLoader(CompiledRecipe.FromRecipe(recipe), sources, options, index);
+        using var cpu = new BatchLoader(recipe, sources, options, index);
         var start = device.State;
         bool same = true;
         for (int i = 0; i < CheckedBatches && same; i++)

@@ -63,8 +63,7 @@ public static class LoaderComparison
                     foreach (int length in lengths)
                     {
                         var recipe = recipes[length];
-                        var schedule = Recipe.Model.WeightSchedule.For(recipe);
-                        var index = SamplerIndex.Build(schedule, new ModelIntegral(schedule));
+                        var index = SamplerIndex.Build(CompiledRecipe.FromRecipe(recipe));
                         foreach (int batch in batchSizes)
                         {
                             double sync = LoaderRate(recipe, sources, index, batch, prefetch: 0);
