@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Recipe.Runtime.Tests;
 
 /// <summary>
-/// DESIGN section 6, exactness: for every prefix n and source k, |count_k(n) − T_k(n)| ≤ 1, with T_k(n) the exact
+/// Exactness: for every prefix n and source k, |count_k(n) − T_k(n)| ≤ 1, with T_k(n) the exact
 /// integral of the weights (WeightSchedule.CumulativeTokens(n·L)[k] / L), for static, step, linear and temperature
 /// schedules. Seeded random recipes: 2 to 64 sources, shares down to 0.001 of the mix, boundaries anywhere.
 /// </summary>

@@ -8,7 +8,7 @@ namespace Recipe.Runtime.Tests;
 
 /// <summary>
 /// A compiled recipe (generated kernel) and the same recipe read from its JSON at run time (model integral) give the
-/// same stream, sample for sample, for the whole run: DESIGN section 6, determinism.
+/// same stream, sample for sample, for the whole run: determinism.
 /// </summary>
 public class KernelModelEquivalenceTests(ITestOutputHelper output)
 {

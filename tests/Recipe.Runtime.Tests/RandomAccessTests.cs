@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Recipe.Runtime.Tests;
 
 /// <summary>
-/// DESIGN section 6, random access: Locate(i) gives sample i of the sequential stream without replaying the run,
+/// Random access: Locate(i) gives sample i of the sequential stream without replaying the run,
 /// after a one-time index build. Timings are printed (the contract's 1 ms per Locate and 10 s per 1e9 samples of
 /// setup are for optimised builds), equality is asserted.
 /// </summary>

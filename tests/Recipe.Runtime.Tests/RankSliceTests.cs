@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace Recipe.Runtime.Tests;
 
 /// <summary>
-/// DESIGN section 6, data-parallel ranks: rank r of W takes its slice of each global batch with no communication;
+/// Data-parallel ranks: rank r of W takes its slice of each global batch with no communication;
 /// the slices of all ranks, in rank order, are the global batch: no sample lost, none twice, in order.
 /// </summary>
 public class RankSliceTests(ITestOutputHelper output)

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Recipe.Runtime.Tests;
 
 /// <summary>
-/// DESIGN section 6: resuming a run is one integer (the next sample) plus the recipe hash. A run interrupted at any m
+/// Resuming a run is one integer (the next sample) plus the recipe hash. A run interrupted at any m
 /// and resumed in a fresh process reads exactly the stream of an uninterrupted run.
 /// </summary>
 public class ResumeTests(ITestOutputHelper output)

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Recipe.Runtime.Tests;
 
 /// <summary>
-/// DESIGN section 6: within a source, ordinals map to sequences through a seeded permutation per epoch (Feistel +
+/// Within a source, ordinals map to sequences through a seeded permutation per epoch (Feistel +
 /// cycle walking), and a new epoch uses a new permutation.
 /// </summary>
 public class SequencePermutationTests(ITestOutputHelper output)
