@@ -8,6 +8,7 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using Recipe.Model;
+using Recipe.Runtime;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Device;
 using Recipe.Runtime.Loading;
@@ -82,18 +83,18 @@ public static class DeviceComparison
                 foreach (int length in lengths)
                 {
                     var recipe = BenchRecipe(dtype, length, tokensPerSource);
-                    var schedule = Recipe.Model.WeightSchedule.For(recipe);
-                    var index = SamplerIndex.Build(schedule, new ModelIntegral(schedule));
-                    var sources = BatchLoader.OpenSources(recipe, Path.Combine(root, dtype));
+                    var compiled = CompiledRecipe.FromRecipe(recipe);
+                    var index = SamplerIndex.Build(compiled);
+                    var sources = LoaderCore.OpenSources(compiled, Path.Combine(root, dtype));
                     try
                     {
                         Touch(sources);
                         foreach (int batch in batchSizes)
                         {
                             var options = new LoaderOptions { BatchSize = batch, PrefetchDepth = 0, Log = null };
-                            using var staged = DeviceBatchLoader.ForRecipe(recipe, sources, accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.None }, index);
-                            using var resident = DeviceBatchLoader.ForRecipe(recipe, sources, accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.All }, index);
-                            bool same = SameAsCpu(recipe, sources, options, index, staged) && SameAsCpu(recipe, sources, options, index, resident);
+                            using var staged = new DeviceBatchLoader(compiled, sources, accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.None }, index);
+                            using var resident = new DeviceBatchLoader(compiled, sources, accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.All }, index);
+                            bool same = SameAsCpu(compiled, sources, options, index, staged) && SameAsCpu(compiled, sources, options, index, resident);
                             identical &= same;
                             long tokens = (long)batch * length;
                             var first = staged.State;
@@ -132,9 +133,9 @@ public static class DeviceComparison
     }
 
     /// <summary>Whether the first <see cref="CheckedBatches"/> device batches equal the CPU loader's (tokens, sources, samples); rewinds the device loader.</summary>
-    private static bool SameAsCpu(Recipe.Model.Recipe recipe, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex index, DeviceBatchLoader<ModelIntegral> device)
+    private static bool SameAsCpu(CompiledRecipe recipe, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex index, DeviceBatchLoader device)
     {
-        using var cpu = BatchLoader.ForRecipe(recipe, sources, options, index);
+        using var cpu = new BatchLoader(recipe, sources, options, index);
         var start = device.State;
         bool same = true;
         for (int i = 0; i < CheckedBatches && same; i++)

@@ -7,6 +7,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 using Recipe.Model;
 using Recipe.Model.Json;
+using Recipe.Runtime;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Loading;
 using Recipe.Runtime.Sampling;
@@ -54,7 +55,7 @@ public static class LoaderComparison
                 var recipes = new Dictionary<int, Recipe.Model.Recipe>();
                 foreach (int length in lengths) recipes[length] = BenchRecipe(dtype, length, tokensPerSource);
 
-                var sources = BatchLoader.OpenSources(recipes[lengths[0]], Path.Combine(root, dtype));
+                var sources = LoaderCore.OpenSources(CompiledRecipe.FromRecipe(recipes[lengths[0]]), Path.Combine(root, dtype));
                 try
                 {
                     double touch = Touch(sources);
@@ -62,8 +63,7 @@ public static class LoaderComparison
                     foreach (int length in lengths)
                     {
                         var recipe = recipes[length];
-                        var schedule = Recipe.Model.WeightSchedule.For(recipe);
-                        var index = SamplerIndex.Build(schedule, new ModelIntegral(schedule));
+                        var index = SamplerIndex.Build(CompiledRecipe.FromRecipe(recipe));
                         foreach (int batch in batchSizes)
                         {
                             double sync = LoaderRate(recipe, sources, index, batch, prefetch: 0);
@@ -168,7 +168,7 @@ public static class LoaderComparison
     /// <summary>Median tokens/s the consumer receives over <see cref="Rates.Rounds"/> rounds.</summary>
     private static double LoaderRate(Recipe.Model.Recipe recipe, IReadOnlyList<TokenSource> sources, SamplerIndex index, int batchSize, int prefetch)
     {
-        using var loader = BatchLoader.ForRecipe(recipe, sources, new LoaderOptions { BatchSize = batchSize, PrefetchDepth = prefetch, Log = null }, index);
+        using var loader = new BatchLoader(CompiledRecipe.FromRecipe(recipe), sources, new LoaderOptions { BatchSize = batchSize, PrefetchDepth = prefetch, Log = null }, index);
         long sink = 0;
         double rate = Rates.Median(() =>
         {

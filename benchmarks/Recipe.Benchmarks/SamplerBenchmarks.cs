@@ -42,7 +42,7 @@ public class SamplerBenchmarks
     private void Use<TKernel>()
         where TKernel : IRecipeKernel
     {
-        var sampler = Samplers.ForKernel<TKernel>();
+        var sampler = CompiledRecipe.FromKernel<TKernel>().CreateSampler();
         _samples = sampler.Samples / Batch * Batch;
         _fill = (first, batch) =>
         {
@@ -51,7 +51,7 @@ public class SamplerBenchmarks
         };
         _locate = sampler.Locate;
         // Megatron blends with static weights: a curriculum becomes one blend of its overall shares.
-        var plan = RecipePlan.For(sampler.Recipe);
+        var plan = RecipePlan.For(sampler.Recipe.Model);
         var weights = new double[plan.Sources.Count];
         for (int k = 0; k < weights.Length; k++) weights[k] = plan.Sources[k].Share;
         _greedy = new MegatronGreedy(weights);

@@ -1,7 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
-using Recipe.Model;
+using Recipe.Runtime;
 using Recipe.Runtime.Loading;
 
 namespace Recipe.Cli;
@@ -16,13 +16,19 @@ internal static class Bench
     {
         if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1, not {batchSize}");
         if (batches < 1) throw new UsageException($"--batches must be at least 1, not {batches}");
-        var index = Exporter.SequentialIndex(io, WeightSchedule.For(recipe), progress);
-        using var loader = BatchLoader.Open(recipe, dataRoot, new LoaderOptions
+        BatchLoader loader;
+        using (var bar = io.Progress("indexing", recipe.Samples, progress))
         {
-            BatchSize = batchSize,
-            Shifted = shifted,
-            Log = diagnostic => io.Warning(diagnostic.Message),
-        }, index);
+            loader = BatchLoader.Open(CompiledRecipe.FromRecipe(recipe), dataRoot, new LoaderOptions
+            {
+                BatchSize = batchSize,
+                Shifted = shifted,
+                Log = diagnostic => io.Warning(diagnostic.Message),
+                IndexProgress = new FractionProgress(bar, recipe.Samples),
+            });
+            bar.Finish();
+        }
+        using var disposeLoader = loader;
 
         long warmup = Math.Min(loader.Steps / 4, 10);
         long measured = Math.Min(batches, loader.Steps - warmup);

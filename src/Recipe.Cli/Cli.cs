@@ -8,7 +8,7 @@ using Recipe.Runtime.Data;
 namespace Recipe.Cli;
 
 /// <summary>
-/// The <c>recipe</c> command line (DESIGN section 8), callable in-process: every verb writes to the writers it is
+/// The <c>recipe</c> command line, callable in-process: every verb writes to the writers it is
 /// given and returns the exit code. Exit codes: 0 clean (warnings allowed), 1 the recipe has errors or a file cannot
 /// be read, 2 usage. Every failure is one line on standard error, never a stack trace.
 /// </summary>

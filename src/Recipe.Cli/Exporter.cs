@@ -5,6 +5,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using Recipe.Model;
+using Recipe.Runtime;
 using Recipe.Runtime.Sampling;
 
 namespace Recipe.Cli;
@@ -18,8 +19,9 @@ namespace Recipe.Cli;
 /// samples of that source, across epochs);</item>
 /// <item><c>DIR/description.json</c>: recipe, hash, sample counts per source and the sampler's semantics.</item>
 /// </list>
-/// The stream is the runtime's own (<see cref="Samplers.ForRecipe"/>), filled sequentially from sample 0 in chunks and
-/// written as it is produced: memory stays constant however long the run.
+/// The stream is the runtime's own (<see cref="Runtime.CompiledRecipe.CreateSequentialSampler"/>), filled sequentially
+/// from sample 0 in chunks and written as it is produced: memory stays constant however long the run, and no index is
+/// built.
 /// </summary>
 internal static class Exporter
 {
@@ -33,13 +35,14 @@ internal static class Exporter
     {
         int k = recipe.Sources.Count;
         if (k > short.MaxValue) throw new CliException($"recipe '{recipe.Name}' has {k} sources; int16 source indices hold at most {short.MaxValue}");
-        long samples = recipe.Samples;
-        string hash = RecipeHash.Compute(recipe);
+        var compiled = CompiledRecipe.FromRecipe(recipe);
+        long samples = compiled.Samples;
+        string hash = compiled.Hash;
         string folder = Path.GetFullPath(outputDir);
         if (File.Exists(folder)) throw new CliException($"{outputDir}: a file, not a folder");
         Directory.CreateDirectory(folder);
 
-        var sampler = CreateSampler(io, recipe, progress);
+        var sampler = compiled.CreateSequentialSampler();
         var counts = new long[k];
         string indexPath = Path.Combine(folder, IndexFile), samplePath = Path.Combine(folder, SampleIndexFile);
         string indexTemp = indexPath + ".tmp", sampleTemp = samplePath + ".tmp";
@@ -55,7 +58,7 @@ internal static class Exporter
                 for (long first = 0; first < samples; first += batch.Length)
                 {
                     int n = (int)Math.Min(batch.Length, samples - first);
-                    // Sequential: each fill continues where the previous one stopped, so the index is never consulted.
+                    // Sequential: each fill continues where the previous one stopped, so the scheduler never seeks.
                     sampler.Fill(first, batch.AsSpan(0, n));
                     for (int i = 0; i < n; i++)
                     {
@@ -83,28 +86,6 @@ internal static class Exporter
         File.WriteAllText(Path.Combine(folder, DescriptionFile), Description(recipe, hash, counts));
         WriteSummary(io.Out, recipe, hash, counts, folder);
         return ExitCodes.Clean;
-    }
-
-    private static Sampler<ModelIntegral> CreateSampler(CliIO io, Recipe.Model.Recipe recipe, bool progress)
-    {
-        var schedule = WeightSchedule.For(recipe);
-        return Samplers.ForRecipe(recipe, SequentialIndex(io, schedule, progress));
-    }
-
-    /// <summary>
-    /// The index a sequential pass from sample 0 needs. Such a pass never seeks, so a run that fits one checkpoint
-    /// interval gets an index of a single checkpoint (no pass over the run); a longer run gets the real index, built
-    /// in one pass with progress: the price of the API, bounded by DESIGN's setup budget.
-    /// </summary>
-    internal static SamplerIndex SequentialIndex(CliIO io, WeightSchedule schedule, bool progress)
-    {
-        var integral = new ModelIntegral(schedule);
-        long samples = schedule.Recipe.Samples;
-        if (samples < int.MaxValue) return SamplerIndex.Build(schedule, integral, interval: (int)samples + 1);
-        using var bar = io.Progress("indexing", samples, progress);
-        var index = SamplerIndex.Build(schedule, integral, SamplerIndex.DefaultInterval, new FractionProgress(bar, samples));
-        bar.Finish();
-        return index;
     }
 
     private static string Description(Recipe.Model.Recipe recipe, string hash, long[] counts)

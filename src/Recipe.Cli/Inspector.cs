@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Recipe.Model;
+using Recipe.Runtime;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Loading;
 using Recipe.Runtime.Sampling;
@@ -32,7 +33,7 @@ internal sealed record InspectOptions(
 /// The samples are the run's own: the sampler over the real shards (sequences per source as the loader counts them)
 /// says which sequence of which source global sample i is, and the window is read exactly as the loader reads it.
 /// Random samples of a source are distinct ordinals of that source drawn with a seeded permutation, mapped back to
-/// global samples with <see cref="Sampler{TIntegral}.IndexOf"/>, so each source shows the same samples whatever
+/// global samples with <see cref="Sampler.IndexOf"/>, so each source shows the same samples whatever
 /// other sources are asked for.
 /// </summary>
 internal static class Inspector
@@ -46,7 +47,7 @@ internal static class Inspector
 
     /// <summary>Everything the output shows: the picks, the sources' totals in the run and how each source is decoded.</summary>
     private sealed record Inspection(
-        Recipe.Model.Recipe Recipe, IReadOnlyList<TokenSource> Sources, long[] Totals, IReadOnlyList<int> Order,
+        CompiledRecipe Recipe, IReadOnlyList<TokenSource> Sources, long[] Totals, IReadOnlyList<int> Order,
         IReadOnlyList<Pick> Picks, IReadOnlyDictionary<int, TokenizerChoice> Choices, InspectOptions Options);
 
     private const string Indent = "  ";
@@ -80,11 +81,12 @@ internal static class Inspector
             }
         }
 
-        var sources = BatchLoader.OpenSources(recipe, options.DataRoot);
+        var compiled = CompiledRecipe.FromRecipe(recipe);
+        var sources = LoaderCore.OpenSources(compiled, options.DataRoot);
         try
         {
             foreach (var diagnostic in SourceChecks.Check(recipe, sources, options.Shifted, "data root " + options.DataRoot)) io.Warning($"{diagnostic.Id}: {diagnostic.Message}");
-            var sampler = CreateSampler(io, recipe, sources, options);
+            var sampler = CreateSampler(io, compiled, sources, options);
             var totals = new long[names.Count];
             sampler.CountsBefore(recipe.Samples, totals);
             var picks = options.Samples.Count > 0 ? ChosenPicks(sampler, sources, options) : RandomPicks(sampler, sources, wanted, totals, options);
@@ -92,7 +94,7 @@ internal static class Inspector
             var order = options.Samples.Count > 0 ? picks.Select(p => p.Ref.Source).Distinct().ToList() : wanted;
             var choices = order.ToDictionary(k => k, k => vocabularies.Choose(
                 options.Tokenizer, sources[k].Files[0].DType, Evidence(sources[k], picks.Where(p => p.Ref.Source == k).ToList(), options)));
-            var inspection = new Inspection(recipe, sources, totals, order, picks, choices, options);
+            var inspection = new Inspection(compiled, sources, totals, order, picks, choices, options);
             io.Out.Write(options.Json ? Json(inspection) : Text(inspection));
             return ExitCodes.Clean;
         }
@@ -103,7 +105,7 @@ internal static class Inspector
     }
 
     // The loader's stream: every source sized by its real whole sequences, the index built once (with progress).
-    private static Sampler<ModelIntegral> CreateSampler(CliIO io, Recipe.Model.Recipe recipe, IReadOnlyList<TokenSource> sources, InspectOptions options)
+    private static Sampler CreateSampler(CliIO io, CompiledRecipe recipe, IReadOnlyList<TokenSource> sources, InspectOptions options)
     {
         long[] sequences;
         try
@@ -114,20 +116,19 @@ internal static class Inspector
         {
             throw new CliException($"{e.Message.TrimEnd('.')} (data root {options.DataRoot})");
         }
-        var schedule = WeightSchedule.For(recipe);
         using var bar = io.Progress("indexing", recipe.Samples, options.Progress);
-        var index = SamplerIndex.Build(schedule, new ModelIntegral(schedule), SamplerIndex.DefaultInterval, new FractionProgress(bar, recipe.Samples));
+        var sampler = recipe.CreateSampler(index: null, sequences, new FractionProgress(bar, recipe.Samples));
         bar.Finish();
-        return new Sampler<ModelIntegral>(schedule, new ModelIntegral(schedule), index, sequences);
+        return sampler;
     }
 
-    private static int Width(Recipe.Model.Recipe recipe, InspectOptions options) => recipe.SequenceLength + (options.Shifted ? 1 : 0);
+    private static int Width(CompiledRecipe recipe, InspectOptions options) => recipe.SequenceLength + (options.Shifted ? 1 : 0);
 
-    private static List<Pick> ChosenPicks(Sampler<ModelIntegral> sampler, IReadOnlyList<TokenSource> sources, InspectOptions options) =>
+    private static List<Pick> ChosenPicks(Sampler sampler, IReadOnlyList<TokenSource> sources, InspectOptions options) =>
         options.Samples.Select(i => Take(sampler, sources, i, options)).ToList();
 
     // n distinct ordinals of each source, the first n of a seeded permutation of its samples in the run.
-    private static List<Pick> RandomPicks(Sampler<ModelIntegral> sampler, IReadOnlyList<TokenSource> sources, IReadOnlyList<int> wanted, long[] totals, InspectOptions options)
+    private static List<Pick> RandomPicks(Sampler sampler, IReadOnlyList<TokenSource> sources, IReadOnlyList<int> wanted, long[] totals, InspectOptions options)
     {
         var picks = new List<Pick>();
         foreach (int k in wanted)
@@ -157,7 +158,7 @@ internal static class Inspector
     }
 
     // The window the loader reads for global sample i.
-    private static Pick Take(Sampler<ModelIntegral> sampler, IReadOnlyList<TokenSource> sources, long sample, InspectOptions options)
+    private static Pick Take(Sampler sampler, IReadOnlyList<TokenSource> sources, long sample, InspectOptions options)
     {
         var at = sampler.Locate(sample);
         int length = sampler.Recipe.SequenceLength;
@@ -309,7 +310,7 @@ internal static class Inspector
         {
             json.WriteStartObject();
             json.WriteString("name", recipe.Name);
-            json.WriteString("hash", RecipeHash.Compute(recipe));
+            json.WriteString("hash", recipe.Hash);
             json.WriteNumber("samples", recipe.Samples);
             json.WriteNumber("sequenceLength", recipe.SequenceLength);
             json.WriteBoolean("shifted", options.Shifted);

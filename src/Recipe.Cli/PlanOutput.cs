@@ -9,7 +9,7 @@ using Recipe.Model;
 
 namespace Recipe.Cli;
 
-/// <summary>The plan of a recipe as a table, JSON (DESIGN section 8 shape) or Markdown.</summary>
+/// <summary>The plan of a recipe as a table, JSON or Markdown.</summary>
 internal static class PlanOutput
 {
     /// <summary>Terminal width the table is fitted to.</summary>

@@ -14,7 +14,7 @@ namespace Recipe.Cli;
 
 /// <summary>
 /// <c>recipe scan DIR [-o FILE]</c>: measures the token sources under a data root and writes the
-/// <c>*.sources.json</c> manifest (DESIGN section 8) that the generator checks recipes against (RCP013).
+/// <c>*.sources.json</c> manifest that the generator checks recipes against (RCP013).
 /// <list type="bullet">
 /// <item>Each immediate subfolder of DIR is one source named after it (folders starting with '.' are skipped).</item>
 /// <item>Its token files are the <c>*.bin</c>, <c>*.npy</c> and <c>*.idx</c> files anywhere below it, in ordinal

@@ -8,10 +8,10 @@ namespace Recipe.Runtime.Device;
 
 /// <summary>
 /// One rank's batch in device memory: <see cref="Rows"/> rows of <see cref="Width"/> int32 tokens, row-major, with
-/// where each row came from, bit for bit the batch <see cref="Loading.BatchLoader{TIntegral}"/> returns for the same
+/// where each row came from, bit for bit the batch <see cref="Loading.BatchLoader"/> returns for the same
 /// step. A batch is one of the loader's two buffers: it is valid until the next call of
-/// <see cref="DeviceBatchLoader{TIntegral}.TryNext"/>, <see cref="DeviceBatchLoader{TIntegral}.Restore"/> or
-/// <see cref="DeviceBatchLoader{TIntegral}.Dispose"/>, and device work that reads it must be complete (its stream
+/// <see cref="DeviceBatchLoader.TryNext"/>, <see cref="Loading.LoaderCore.Restore"/> or
+/// <see cref="Loading.LoaderCore.Dispose"/>, and device work that reads it must be complete (its stream
 /// synchronised) before that call, which starts refilling the buffer.
 /// </summary>
 public sealed class DeviceBatch

@@ -4,7 +4,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using ILGPU;
 using ILGPU.Runtime;
-using Recipe.Model;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Loading;
 using Recipe.Runtime.Sampling;
@@ -12,7 +11,7 @@ using Recipe.Runtime.Sampling;
 namespace Recipe.Runtime.Device;
 
 /// <summary>
-/// The batches of <see cref="BatchLoader{TIntegral}"/>, bit for bit, assembled in the memory of an ILGPU
+/// The batches of <see cref="BatchLoader"/>, bit for bit, assembled in the memory of an ILGPU
 /// accelerator: same inputs, same rank slices, same resume state.
 /// </summary>
 /// <remarks>
@@ -30,15 +29,13 @@ namespace Recipe.Runtime.Device;
 /// while the copies and kernels of batch n may still run, then waits for batch n only. So the copy of batch n + 1
 /// proceeds while the caller consumes batch n. The caller must have finished its device work on batch n − 1 before
 /// calling <see cref="TryNext"/> again (synchronise the stream that reads it), because that call refills its buffer.</para>
-/// <para>One thread: <see cref="TryNext"/>, <see cref="Restore"/> and <see cref="Dispose"/> must not be called
+/// <para>One thread: <see cref="TryNext"/>, <see cref="LoaderCore.Restore"/> and <see cref="LoaderCore.Dispose"/> must not be called
 /// concurrently. <see cref="LoaderOptions.PrefetchDepth"/> is not used: the depth is the two buffers.</para>
 /// </remarks>
-public sealed class DeviceBatchLoader<TIntegral> : IDisposable
-    where TIntegral : struct, IScheduleIntegral
+public sealed class DeviceBatchLoader : LoaderCore
 {
     private const int Buffers = 2;
 
-    private readonly LoaderCore<TIntegral> _core;
     private readonly ResidentSources _resident;
     private readonly DeviceMemory _memory = new();
     private readonly LoadedKernels _kernels;
@@ -51,101 +48,62 @@ public sealed class DeviceBatchLoader<TIntegral> : IDisposable
     private readonly long[] _queued = { -1, -1 };
     private readonly CancellationToken _cancellation;
     private int _current;
-    private long _nextStep;
-    private bool _disposed;
 
     /// <summary>
     /// A loader over <paramref name="sources"/> (one per recipe source, in declaration order; the caller keeps
     /// ownership) on <paramref name="accelerator"/> (the caller keeps it too). Checks the sources as
-    /// <see cref="BatchLoader{TIntegral}"/> does, then copies the resident sources to the device.
+    /// <see cref="BatchLoader"/> does, then copies the resident sources to the device.
     /// </summary>
-    /// <param name="schedule">The recipe's weight schedule.</param>
-    /// <param name="integral">How the sampler evaluates the schedule's integral (a compiled kernel or the model).</param>
+    /// <param name="recipe">The compiled recipe.</param>
     /// <param name="sources">The opened sources, in declaration order.</param>
     /// <param name="accelerator">Where batches are assembled; see <see cref="DeviceAccelerators.CreatePreferred"/>.</param>
     /// <param name="options">Batch size, rank, shifted targets, checks: as for the CPU loader.</param>
     /// <param name="device">Which sources are resident; <see cref="DeviceResidency.Fit"/> in half the device memory when null.</param>
-    /// <param name="index">The sampler's checkpoint index, when cached; built otherwise.</param>
+    /// <param name="index">The sampler's checkpoint index, when cached; built where needed otherwise.</param>
     /// <exception cref="SourceCheckException">A source holds fewer tokens than declared, with <see cref="SourceCheckMode.ThrowOnErrors"/>.</exception>
     /// <exception cref="InvalidOperationException">A source does not hold one whole sequence, or <see cref="DeviceResidency.All"/> sources do not fit.</exception>
-    public DeviceBatchLoader(WeightSchedule schedule, TIntegral integral, IReadOnlyList<TokenSource> sources, Accelerator accelerator, LoaderOptions options, DeviceLoaderOptions? device = null, SamplerIndex? index = null)
-        : this(schedule, integral, sources, accelerator, options, device, index, ownsSources: false, where: null)
+    public DeviceBatchLoader(CompiledRecipe recipe, IReadOnlyList<TokenSource> sources, Accelerator accelerator, LoaderOptions options, DeviceLoaderOptions? device = null, SamplerIndex? index = null)
+        : this(recipe, sources, accelerator, options, device, index, ownsSources: false, where: null)
     {
     }
 
-    internal DeviceBatchLoader(WeightSchedule schedule, TIntegral integral, IReadOnlyList<TokenSource> sources, Accelerator accelerator, LoaderOptions options, DeviceLoaderOptions? device, SamplerIndex? index, bool ownsSources, string? where)
+    private DeviceBatchLoader(CompiledRecipe recipe, IReadOnlyList<TokenSource> sources, Accelerator accelerator, LoaderOptions options, DeviceLoaderOptions? device, SamplerIndex? index, bool ownsSources, string? where)
+        : base(recipe, sources, options, index, ownsSources, where)
     {
         ArgumentNullException.ThrowIfNull(accelerator);
-        _core = new LoaderCore<TIntegral>(schedule, integral, sources, options, index, ownsSources, where);
         Accelerator = accelerator;
         _cancellation = options.Cancellation;
         try
         {
-            _resident = _memory.Add(ResidentSources.Upload(accelerator, _core.Sources, device ?? new DeviceLoaderOptions()));
+            _resident = _memory.Add(ResidentSources.Upload(accelerator, Sources, device ?? new DeviceLoaderOptions()));
             _kernels = new LoadedKernels(accelerator);
-            _sequencesPerSource = _memory.Add(accelerator.Allocate1D(_core.Sampler.SequencesPerSource.ToArray()));
+            _sequencesPerSource = _memory.Add(accelerator.Allocate1D(SequencesPerSource.ToArray()));
             _poolStarts = _memory.Add(accelerator.Allocate1D(_resident.Starts));
             _kinds = _memory.Add(accelerator.Allocate1D(_resident.Kinds));
             bool staged = Array.IndexOf(_resident.Kinds, LoaderKernels.Staged) >= 0;
             for (int i = 0; i < Buffers; i++)
             {
-                _batches[i] = new DeviceBatch(accelerator, _core.Slice.Count, _core.Width, staged, _memory);
+                _batches[i] = new DeviceBatch(accelerator, Slice.Count, Width, staged, _memory);
                 _streams[i] = _memory.Add(accelerator.CreateStream());
             }
         }
         catch
         {
-            _memory.Dispose();
-            _core.Dispose();
+            Dispose();
             throw;
         }
     }
 
+    /// <summary>Opens every source of <paramref name="recipe"/> under <paramref name="dataRoot"/> and returns a device loader that owns them.</summary>
+    /// <inheritdoc cref="DeviceBatchLoader(CompiledRecipe, IReadOnlyList{TokenSource}, Accelerator, LoaderOptions, DeviceLoaderOptions?, SamplerIndex?)" path="/exception"/>
+    public static DeviceBatchLoader Open(CompiledRecipe recipe, string dataRoot, Accelerator accelerator, LoaderOptions options, DeviceLoaderOptions? device = null, SamplerIndex? index = null) =>
+        Open(recipe, dataRoot, (sources, where) => new DeviceBatchLoader(recipe, sources, accelerator, options, device, index, ownsSources: true, where));
+
     /// <summary>The accelerator the batches live on.</summary>
     public Accelerator Accelerator { get; }
 
-    /// <summary>The recipe.</summary>
-    public Recipe.Model.Recipe Recipe => _core.Sampler.Recipe;
-
-    /// <summary>The recipe's content hash.</summary>
-    public string RecipeHash => _core.Sampler.RecipeHash;
-
-    /// <summary>The recipe hash plus a fingerprint of the real sequence counts: what <see cref="State"/> carries.</summary>
-    public string StreamHash => _core.Sampler.StreamHash;
-
-    /// <summary>The sources, in declaration order (a row's source id indexes this list).</summary>
-    public IReadOnlyList<TokenSource> Sources => _core.Sources;
-
-    /// <summary>What the source checks found (RCP013, RCP002), whether or not it was thrown or logged.</summary>
-    public IReadOnlyList<RecipeDiagnostic> Diagnostics => _core.Diagnostics;
-
-    /// <summary>Sequences per source: the permutation domain of one epoch, from the real token counts.</summary>
-    public ReadOnlySpan<long> SequencesPerSource => _core.Sampler.SequencesPerSource;
-
-    /// <summary>This rank's slice of every global batch.</summary>
-    public RankSlice Slice => _core.Slice;
-
-    /// <summary>Rows per batch on this rank (B).</summary>
-    public int BatchSize => _core.Slice.Count;
-
-    /// <summary>Tokens per row: L, or L + 1 with the shifted target.</summary>
-    public int Width => _core.Width;
-
-    /// <summary>Batches in the run: floor(samples / global batch).</summary>
-    public long Steps => _core.Steps;
-
-    /// <summary>The step of the batch the next <see cref="TryNext"/> returns.</summary>
-    public long NextStep => _nextStep;
-
     /// <summary>Device bytes the resident sources take.</summary>
     public long ResidentBytes => _resident.Bytes;
-
-    /// <summary>
-    /// Where the run stands, counting the batches <see cref="TryNext"/> has returned: the global index of the next
-    /// sample and the recipe hash, equal to the CPU loader's state at the same step. Restore it with <see cref="Restore"/>
-    /// here or on a <see cref="BatchLoader{TIntegral}"/>.
-    /// </summary>
-    public SamplerState State => _core.StateAt(_nextStep);
 
     /// <summary>Whether source <paramref name="source"/> (declaration order) lives in device memory rather than being staged through the host.</summary>
     public bool IsResident(int source)
@@ -162,21 +120,22 @@ public sealed class DeviceBatchLoader<TIntegral> : IDisposable
     /// <exception cref="TokenFormatException">A staged token could not be read.</exception>
     public bool TryNext([MaybeNullWhen(false)] out DeviceBatch batch)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         _cancellation.ThrowIfCancellationRequested();
-        if (_nextStep >= Steps)
+        long nextStep = NextStep;
+        if (nextStep >= Steps)
         {
             batch = null;
             return false;
         }
         int current = _current, other = _current ^ 1;
-        if (_queued[current] != _nextStep) Enqueue(_nextStep, current);
+        if (_queued[current] != nextStep) Enqueue(nextStep, current);
         // The caller released the other buffer by calling: refill it with the next batch while this one completes.
-        if (_nextStep + 1 < Steps)
+        if (nextStep + 1 < Steps)
         {
             try
             {
-                Enqueue(_nextStep + 1, other);
+                Enqueue(nextStep + 1, other);
             }
             catch (TokenFormatException)
             {
@@ -188,7 +147,7 @@ public sealed class DeviceBatchLoader<TIntegral> : IDisposable
         batch = _batches[current];
         _queued[current] = -1;
         _current = other;
-        _nextStep++;
+        NextStep = nextStep + 1;
         return true;
     }
 
@@ -197,34 +156,25 @@ public sealed class DeviceBatchLoader<TIntegral> : IDisposable
     public DeviceBatch Next()
     {
         if (TryNext(out var batch)) return batch;
-        throw _core.RunOver();
+        throw RunOver();
     }
 
-    /// <summary>
-    /// Continues from <paramref name="state"/> (from <see cref="State"/> of this loader, a CPU loader, or an earlier
-    /// run): the next batch is the one an uninterrupted run would have returned there. A batch in flight is discarded.
-    /// </summary>
-    /// <inheritdoc cref="BatchLoader{TIntegral}.Restore(SamplerState)" path="/exception"/>
-    public void Restore(SamplerState state)
+    protected override void DiscardInFlight(long step)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        long step = _core.RestoreStep(state);
         // Copies and kernels in flight write into the buffers: let them finish before the buffers are refilled.
         foreach (var stream in _streams) stream.Synchronize();
         _queued[0] = _queued[1] = -1;
         _current = 0;
-        _nextStep = step;
     }
 
-    /// <summary>Waits for work in flight, frees every device buffer, page-locked array and stream, and unmaps the sources the loader opened.</summary>
-    public void Dispose()
+    /// <summary>Waits for work in flight.</summary>
+    protected override void StopWork()
     {
-        if (_disposed) return;
-        _disposed = true;
         foreach (var stream in _streams) stream?.Synchronize();
-        _memory.Dispose();
-        _core.Dispose();
     }
+
+    /// <summary>Frees every device buffer, page-locked array and stream.</summary>
+    protected override void ReleaseResources() => _memory.Dispose();
 
     /// <summary>Prepares step <paramref name="step"/> in buffer <paramref name="slot"/>: host work now, device work queued on its stream.</summary>
     private void Enqueue(long step, int slot)
@@ -232,9 +182,9 @@ public sealed class DeviceBatchLoader<TIntegral> : IDisposable
         var batch = _batches[slot];
         var stream = _streams[slot];
         _queued[slot] = -1;
-        var sampler = _core.Sampler;
-        int rows = _core.Slice.Count;
-        long first = _core.Slice.Start(step);
+        var sampler = Sampler;
+        int rows = Slice.Count;
+        long first = Slice.Start(step);
         var sources = batch.HostSourceBuffer;
         sampler.FillOrdinals(first, sources, batch.HostOrdinalBuffer);
         bool staged = false, resident = false;
@@ -248,45 +198,18 @@ public sealed class DeviceBatchLoader<TIntegral> : IDisposable
             }
             staged = true;
             long sequence = sampler.Resolve(source, batch.HostOrdinalBuffer[r]).Sequence;
-            _core.Sources[source].Window(sequence, _core.Length, _core.Shifted, batch.StagingRow(r));
+            ReadRow(source, sequence, batch.StagingRow(r));
         }
         // Staged rows are copied whole-batch (one transfer); the gather then overwrites the resident rows in stream order.
         batch.EnqueueUploads(stream, staged);
         _kernels.Sample(stream, rows, batch.SourceIds, batch.OrdinalsOnDevice, _sequencesPerSource.View, _poolStarts.View,
-            Recipe.Seed, _core.Length, batch.Epochs, batch.Sequences, batch.TokenStarts);
+            Recipe.Seed, Recipe.SequenceLength, batch.Epochs, batch.Sequences, batch.TokenStarts);
         if (resident)
         {
-            _kernels.Gather(stream, rows * _core.Width, _core.Width, batch.SourceIds, _kinds.View, batch.TokenStarts,
+            _kernels.Gather(stream, rows * Width, Width, batch.SourceIds, _kinds.View, batch.TokenStarts,
                 _resident.Pool16, _resident.Pool32, batch.Tokens);
         }
         batch.Stamp(step, first);
         _queued[slot] = step;
-    }
-}
-
-/// <summary>
-/// Builds <see cref="DeviceBatchLoader{TIntegral}"/>s from a compiled recipe or a recipe read at run time, over
-/// sources the caller opened or that the loader opens (and owns) under a data root, on an accelerator the caller owns.
-/// </summary>
-public static class DeviceBatchLoader
-{
-    /// <summary>A device loader of a recipe read at run time, over sources the caller opened (and disposes).</summary>
-    public static DeviceBatchLoader<ModelIntegral> ForRecipe(Recipe.Model.Recipe recipe, IReadOnlyList<TokenSource> sources, Accelerator accelerator, LoaderOptions options, DeviceLoaderOptions? device = null, SamplerIndex? index = null)
-    {
-        var schedule = WeightSchedule.For(recipe);
-        return new DeviceBatchLoader<ModelIntegral>(schedule, new ModelIntegral(schedule), sources, accelerator, options, device, index);
-    }
-
-    /// <summary>A device loader of a compiled recipe, specialised on its kernel, over sources the caller opened (and disposes).</summary>
-    public static DeviceBatchLoader<KernelIntegral<TKernel>> ForKernel<TKernel>(IReadOnlyList<TokenSource> sources, Accelerator accelerator, LoaderOptions options, DeviceLoaderOptions? device = null, SamplerIndex? index = null)
-        where TKernel : IRecipeKernel =>
-        new(WeightSchedule.For(Samplers.KernelRecipe<TKernel>()), new KernelIntegral<TKernel>(), sources, accelerator, options, device, index);
-
-    /// <summary>Opens every source of <paramref name="recipe"/> under <paramref name="dataRoot"/> and returns a device loader that owns them.</summary>
-    public static DeviceBatchLoader<ModelIntegral> Open(Recipe.Model.Recipe recipe, string dataRoot, Accelerator accelerator, LoaderOptions options, DeviceLoaderOptions? device = null, SamplerIndex? index = null)
-    {
-        var schedule = WeightSchedule.For(recipe);
-        return BatchLoader.Owning(BatchLoader.OpenSources(recipe, dataRoot), sources =>
-            new DeviceBatchLoader<ModelIntegral>(schedule, new ModelIntegral(schedule), sources, accelerator, options, device, index, ownsSources: true, where: "data root " + dataRoot));
     }
 }

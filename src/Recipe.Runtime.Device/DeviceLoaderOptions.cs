@@ -1,6 +1,6 @@
 namespace Recipe.Runtime.Device;
 
-/// <summary>Which sources the <see cref="DeviceBatchLoader{TIntegral}"/> copies into device memory once, at creation.</summary>
+/// <summary>Which sources the <see cref="DeviceBatchLoader"/> copies into device memory once, at creation.</summary>
 public enum DeviceResidency
 {
     /// <summary>
@@ -16,7 +16,7 @@ public enum DeviceResidency
     None,
 }
 
-/// <summary>How a <see cref="DeviceBatchLoader{TIntegral}"/> uses the accelerator, beside the <see cref="Loading.LoaderOptions"/> it shares with the CPU loader.</summary>
+/// <summary>How a <see cref="DeviceBatchLoader"/> uses the accelerator, beside the <see cref="Loading.LoaderOptions"/> it shares with the CPU loader.</summary>
 public sealed class DeviceLoaderOptions
 {
     /// <summary>Which sources live in device memory.</summary>

@@ -16,7 +16,7 @@ internal static class LoaderKernels
     public const int Staged = 0, Resident16 = 1, Resident32 = 2;
 
     /// <summary>
-    /// One thread per row: the row's epoch and sequence (as <see cref="Sampler{TIntegral}.Resolve"/> computes them) and,
+    /// One thread per row: the row's epoch and sequence (as <see cref="Sampling.Sampler.Resolve"/> computes them) and,
     /// for a resident source, the position of the sequence's first token in its pool.
     /// </summary>
     public static void Sample(

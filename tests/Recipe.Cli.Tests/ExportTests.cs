@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using Recipe.Model.Json;
+using Recipe.Runtime;
 using Recipe.Runtime.Sampling;
 
 namespace Recipe.Cli.Tests;
@@ -65,7 +66,7 @@ public sealed class ExportTests : IDisposable
         long samples = recipe.Samples;
         Assert.Equal(200_000, samples);
         var expected = new SampleRef[samples];
-        Samplers.ForRecipe(recipe).Fill(0, expected);
+        CompiledRecipe.FromRecipe(recipe).CreateSampler().Fill(0, expected);
 
         byte[] sources = ReadNpy(Path.Combine(output, "dataset_index.npy"), "<i2", samples);
         byte[] ordinals = ReadNpy(Path.Combine(output, "dataset_sample_index.npy"), "<i8", samples);

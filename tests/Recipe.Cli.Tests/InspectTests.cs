@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.ML.Tokenizers;
 using Recipe.Model.Json;
+using Recipe.Runtime;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Loading;
 using Recipe.Runtime.Sampling;
@@ -130,14 +131,14 @@ public sealed class InspectTests(InspectFixture data) : IClassFixture<InspectFix
     }
 
     /// <summary>The run's stream over the fixture's shards, built by the runtime itself (as the loader sizes it).</summary>
-    private void WithStream(bool shifted, Action<Recipe.Model.Recipe, IReadOnlyList<TokenSource>, Sampler<ModelIntegral>> check)
+    private void WithStream(bool shifted, Action<Recipe.Model.Recipe, IReadOnlyList<TokenSource>, Sampler> check)
     {
         var recipe = RecipeJsonReader.Read(InspectFixture.RecipeText).Check().Recipe!;
-        var sources = BatchLoader.OpenSources(recipe, data.DataRoot);
+        var sources = LoaderCore.OpenSources(CompiledRecipe.FromRecipe(recipe), data.DataRoot);
         try
         {
             var sequences = sources.Select(s => s.SequenceCount(recipe.SequenceLength, shifted)).ToArray();
-            check(recipe, sources, Samplers.ForRecipe(recipe, null, sequences));
+            check(recipe, sources, CompiledRecipe.FromRecipe(recipe).CreateSampler(null, sequences));
         }
         finally
         {

@@ -56,7 +56,7 @@ public class DeviceBatchTests(AcceleratorFixture fixture)
     }
 
     /// <summary>Compares up to <paramref name="steps"/> batches of both loaders and returns the CPU's.</summary>
-    private List<BatchCopy> AssertSameAsCpu(DeviceResidency residency, bool shifted, int steps, Action<DeviceBatchLoader<ModelIntegral>> check)
+    private List<BatchCopy> AssertSameAsCpu(DeviceResidency residency, bool shifted, int steps, Action<DeviceBatchLoader> check)
     {
         using var data = FixtureData.Create();
         using var cpu = data.Open(shifted: shifted);

@@ -1,6 +1,7 @@
 using System;
 using System.Threading;
 using Recipe.Loading.Tests;
+using Recipe.Runtime;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Device;
 using Recipe.Runtime.Loading;
@@ -78,7 +79,7 @@ public class DeviceErrorTests(AcceleratorFixture fixture)
     {
         using var data = FixtureData.Create();
         using var cancel = new CancellationTokenSource();
-        using var device = DeviceBatchLoader.Open(FixtureData.Recipe(), data.Root, fixture.Accelerator,
+        using var device = DeviceBatchLoader.Open(CompiledRecipe.FromRecipe(FixtureData.Recipe()), data.Root, fixture.Accelerator,
             new LoaderOptions { BatchSize = 8, Log = null, Cancellation = cancel.Token });
         device.Next();
         cancel.Cancel();

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using ILGPU;
 using ILGPU.Runtime;
 using Recipe.Loading.Tests;
+using Recipe.Runtime;
 using Recipe.Runtime.Device;
 using Recipe.Runtime.Loading;
 using Recipe.Runtime.Sampling;
@@ -11,9 +12,9 @@ namespace Recipe.Device.Tests;
 /// <summary>Device loaders over the loader tests' fixture shards, and copies of their batches that compare with the CPU loader's.</summary>
 internal static class DeviceFixture
 {
-    public static DeviceBatchLoader<ModelIntegral> OpenDevice(this FixtureData data, Accelerator accelerator, DeviceResidency residency,
+    public static DeviceBatchLoader OpenDevice(this FixtureData data, Accelerator accelerator, DeviceResidency residency,
         int batchSize = 8, int rank = 0, int worldSize = 1, bool shifted = false, long? residentBytes = null, Recipe.Model.Recipe? recipe = null) =>
-        DeviceBatchLoader.Open(recipe ?? FixtureData.Recipe(), data.Root, accelerator,
+        DeviceBatchLoader.Open(CompiledRecipe.FromRecipe(recipe ?? FixtureData.Recipe()), data.Root, accelerator,
             new LoaderOptions { BatchSize = batchSize, Rank = rank, WorldSize = worldSize, Shifted = shifted, Log = null },
             new DeviceLoaderOptions { Residency = residency, ResidentBytes = residentBytes });
 
@@ -21,8 +22,7 @@ internal static class DeviceFixture
     public static BatchCopy Copy(DeviceBatch batch) =>
         new(batch.Step, batch.FirstSample, batch.TokensToArray(), batch.SamplesToArray(), batch.SourceIds.GetAsArray());
 
-    public static List<BatchCopy> Drain<T>(DeviceBatchLoader<T> loader, int max = int.MaxValue)
-        where T : struct, IScheduleIntegral
+    public static List<BatchCopy> Drain(DeviceBatchLoader loader, int max = int.MaxValue)
     {
         var copies = new List<BatchCopy>();
         while (copies.Count < max && loader.TryNext(out var batch)) copies.Add(Copy(batch));

@@ -52,7 +52,7 @@ public class DeviceResumeTests(AcceleratorFixture fixture)
         var foreign = new SamplerState(0, Recipe.Model.RecipeHash.Compute(other));
 
         var error = Assert.Throws<InvalidOperationException>(() => device.Restore(foreign));
-        Assert.Contains(foreign.RecipeHash, error.Message);
+        Assert.Contains(foreign.StreamHash, error.Message);
         Assert.Contains(device.StreamHash, error.Message);
         Assert.Equal(0, device.NextStep);
     }

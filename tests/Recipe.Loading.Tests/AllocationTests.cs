@@ -68,8 +68,7 @@ public class AllocationTests(ITestOutputHelper output)
         Assert.True(consumer == 0 && producer == 0, $"consumer {consumer} bytes, prefetch thread {producer} bytes over {Batches} batches.");
     }
 
-    internal static long Take<T>(BatchLoader<T> loader, int count)
-        where T : struct, Recipe.Runtime.Sampling.IScheduleIntegral
+    internal static long Take(BatchLoader loader, int count)
     {
         long checksum = 0;
         for (int i = 0; i < count; i++)

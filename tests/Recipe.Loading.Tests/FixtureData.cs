@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using Recipe.Model.Json;
+using Recipe.Runtime;
 using Recipe.Runtime.Loading;
 using Recipe.Runtime.Sampling;
 
@@ -63,9 +64,9 @@ internal sealed class FixtureData : IDisposable
     }
 
     /// <summary>A loader over these shards; source-check findings are not printed.</summary>
-    public BatchLoader<ModelIntegral> Open(int batchSize = 8, int rank = 0, int worldSize = 1, bool shifted = false, int prefetch = 4,
+    public BatchLoader Open(int batchSize = 8, int rank = 0, int worldSize = 1, bool shifted = false, int prefetch = 4,
         Recipe.Model.Recipe? recipe = null, System.Threading.CancellationToken cancellation = default) =>
-        BatchLoader.Open(recipe ?? Recipe(), Root, new LoaderOptions
+        BatchLoader.Open(CompiledRecipe.FromRecipe(recipe ?? Recipe()), Root, new LoaderOptions
         {
             BatchSize = batchSize,
             Rank = rank,
@@ -111,7 +112,7 @@ internal sealed class FixtureData : IDisposable
     /// <summary>The first global sample of the fixture's stream (unshifted, L = 16) that reads <paramref name="source"/>.</summary>
     private static long FirstSampleOf(Recipe.Model.Recipe recipe, int source)
     {
-        var sampler = Samplers.ForRecipe(recipe, sequencesPerSource: new long[] { 281, 187, 93 });
+        var sampler = CompiledRecipe.FromRecipe(recipe).CreateSampler(sequencesPerSource: new long[] { 281, 187, 93 });
         long first = 0;
         while (sampler.Locate(first).Source != source) first++;
         return first;
@@ -167,8 +168,7 @@ internal sealed record BatchCopy(long Step, long FirstSample, int[] Tokens, Samp
     public static BatchCopy Of(Batch batch) =>
         new(batch.Step, batch.FirstSample, batch.Tokens.ToArray(), batch.Samples.ToArray(), batch.SourceIds.ToArray());
 
-    public static List<BatchCopy> Drain<T>(Recipe.Runtime.Loading.BatchLoader<T> loader, int max = int.MaxValue)
-        where T : struct, IScheduleIntegral
+    public static List<BatchCopy> Drain(Recipe.Runtime.Loading.BatchLoader loader, int max = int.MaxValue)
     {
         var copies = new List<BatchCopy>();
         while (copies.Count < max && loader.TryNext(out var batch)) copies.Add(Of(batch));

@@ -55,8 +55,8 @@ public class ResumeTests
         loader.Next();
         loader.Next();
         Assert.Equal(16, loader.State.NextSample);
-        Assert.Equal(loader.StreamHash, loader.State.RecipeHash);
-        Assert.StartsWith(loader.RecipeHash, loader.State.RecipeHash);
+        Assert.Equal(loader.StreamHash, loader.State.StreamHash);
+        Assert.StartsWith(loader.Recipe.Hash, loader.State.StreamHash);
     }
 
     [Fact]
@@ -89,10 +89,10 @@ public class ResumeTests
         // The same recipe over a math shard that grew by 400 tokens: other sequences per epoch, so another stream.
         using var grown = FixtureData.Create(math: 1900);
         using var resumed = grown.Open();
-        Assert.StartsWith(resumed.RecipeHash, saved.RecipeHash);
+        Assert.StartsWith(resumed.Recipe.Hash, saved.StreamHash);
         var error = Assert.Throws<InvalidOperationException>(() => resumed.Restore(saved));
         Assert.Contains("number of sequences in its sources changed", error.Message);
-        Assert.Contains(saved.RecipeHash, error.Message);
+        Assert.Contains(saved.StreamHash, error.Message);
         Assert.Equal(0, resumed.NextStep);
     }
 
@@ -102,13 +102,13 @@ public class ResumeTests
         using var data = FixtureData.Create();
         using var other = data.Open(recipe: FixtureData.Recipe(text => text.Replace("\"seed\": 11", "\"seed\": 12")));
         using var loader = data.Open();
-        Assert.NotEqual(other.RecipeHash, loader.RecipeHash);
+        Assert.NotEqual(other.Recipe.Hash, loader.Recipe.Hash);
         BatchCopy.Drain(loader, 3);
         var before = loader.State;
 
-        var error = Assert.Throws<InvalidOperationException>(() => loader.Restore(new SamplerState(64, other.RecipeHash)));
-        Assert.Contains(other.RecipeHash, error.Message);
-        Assert.Contains(loader.RecipeHash, error.Message);
+        var error = Assert.Throws<InvalidOperationException>(() => loader.Restore(new SamplerState(64, other.Recipe.Hash)));
+        Assert.Contains(other.Recipe.Hash, error.Message);
+        Assert.Contains(loader.Recipe.Hash, error.Message);
         // Nothing moved: a refused restore is not a silent restart.
         Assert.Equal(before, loader.State);
         Assert.Equal(3, loader.Next().Step);

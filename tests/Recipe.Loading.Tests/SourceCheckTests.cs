@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Recipe.Model;
+using Recipe.Runtime;
 using Recipe.Runtime.Loading;
 
 namespace Recipe.Loading.Tests;
@@ -20,7 +21,7 @@ public class SourceCheckTests
     {
         using var data = FixtureData.Create();
         var logged = new List<RecipeDiagnostic>();
-        using var loader = BatchLoader.Open(FixtureData.Recipe(), data.Root, new LoaderOptions { BatchSize = 4, Log = logged.Add });
+        using var loader = BatchLoader.Open(CompiledRecipe.FromRecipe(FixtureData.Recipe()), data.Root, new LoaderOptions { BatchSize = 4, Log = logged.Add });
         Assert.Empty(loader.Diagnostics);
         Assert.Empty(logged);
     }
@@ -32,7 +33,7 @@ public class SourceCheckTests
         var recipe = FixtureData.Recipe();
         var logged = new List<RecipeDiagnostic>();
         var error = Assert.Throws<SourceCheckException>(() =>
-            BatchLoader.Open(recipe, data.Root, new LoaderOptions { BatchSize = 4, Log = logged.Add }));
+            BatchLoader.Open(CompiledRecipe.FromRecipe(recipe), data.Root, new LoaderOptions { BatchSize = 4, Log = logged.Add }));
 
         var finding = Assert.Single(error.Diagnostics);
         Assert.Equal(DiagnosticIds.ManifestMismatch, finding.Id);
@@ -52,7 +53,7 @@ public class SourceCheckTests
     {
         using var data = FixtureData.Create(web: 4000);
         var logged = new List<RecipeDiagnostic>();
-        using var loader = BatchLoader.Open(FixtureData.Recipe(), data.Root,
+        using var loader = BatchLoader.Open(CompiledRecipe.FromRecipe(FixtureData.Recipe()), data.Root,
             new LoaderOptions { BatchSize = 4, SourceChecks = SourceCheckMode.LogOnly, Log = logged.Add });
         Assert.Equal(DiagnosticIds.ManifestMismatch, Assert.Single(logged).Id);
         Assert.Equal(loader.Diagnostics, logged);
@@ -69,7 +70,7 @@ public class SourceCheckTests
         Assert.DoesNotContain(RecipeValidator.Validate(recipe), d => d.Id == DiagnosticIds.SourceOverRepeated);
 
         var logged = new List<RecipeDiagnostic>();
-        using var loader = BatchLoader.Open(recipe, data.Root, new LoaderOptions { BatchSize = 4, SourceChecks = SourceCheckMode.LogOnly, Log = logged.Add });
+        using var loader = BatchLoader.Open(CompiledRecipe.FromRecipe(recipe), data.Root, new LoaderOptions { BatchSize = 4, SourceChecks = SourceCheckMode.LogOnly, Log = logged.Add });
 
         Assert.Equal(new[] { DiagnosticIds.ManifestMismatch, DiagnosticIds.SourceOverRepeated }, logged.Select(d => d.Id));
         var repeated = logged[1];
@@ -85,7 +86,7 @@ public class SourceCheckTests
     {
         using var data = FixtureData.Create();
         var recipe = FixtureData.Recipe(text => text.Replace("\"math\": { \"tokens\": 1500,", "\"math\": { \"tokens\": 3200, \"maxEpochs\": 8,"));
-        var error = Assert.Throws<SourceCheckException>(() => BatchLoader.Open(recipe, data.Root, new LoaderOptions { BatchSize = 4, Log = null }));
+        var error = Assert.Throws<SourceCheckException>(() => BatchLoader.Open(CompiledRecipe.FromRecipe(recipe), data.Root, new LoaderOptions { BatchSize = 4, Log = null }));
         Assert.Equal(new[] { DiagnosticIds.ManifestMismatch, DiagnosticIds.SourceOverRepeated }, error.Diagnostics.Select(d => d.Id));
         Assert.Contains("warning RCP002", error.Message);
     }
@@ -99,7 +100,7 @@ public class SourceCheckTests
         var recipe = FixtureData.Recipe(text => text.Replace("\"math\": { \"tokens\": 1500,", "\"math\": { \"tokens\": 1500, \"maxEpochs\": 16,"));
         Assert.DoesNotContain(RecipeValidator.Validate(recipe), d => d.Id == DiagnosticIds.SourceOverRepeated);
         var logged = new List<RecipeDiagnostic>();
-        using var loader = BatchLoader.Open(recipe, data.Root, new LoaderOptions { BatchSize = 4, Log = logged.Add });
+        using var loader = BatchLoader.Open(CompiledRecipe.FromRecipe(recipe), data.Root, new LoaderOptions { BatchSize = 4, Log = logged.Add });
         var finding = Assert.Single(logged);
         Assert.Equal(DiagnosticIds.SourceOverRepeated, finding.Id);
         Assert.Contains("'math'", finding.Message);
@@ -111,7 +112,7 @@ public class SourceCheckTests
     {
         using var data = FixtureData.Create(code: 2000);
         var recipe = FixtureData.Recipe();
-        using var sources = new SourceList(BatchLoader.OpenSources(recipe, data.Root));
+        using var sources = new SourceList(LoaderCore.OpenSources(CompiledRecipe.FromRecipe(recipe), data.Root));
         var findings = SourceChecks.Check(recipe, sources.Items, shifted: false, where: "scan.sources.json");
         var finding = Assert.Single(findings);
         Assert.Equal("/sources/code/tokens", finding.Path);

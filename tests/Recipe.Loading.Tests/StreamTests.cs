@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Recipe.Runtime;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Loading;
 using Recipe.Runtime.Sampling;
@@ -21,8 +22,8 @@ public class StreamTests
         using var data = FixtureData.Create();
         var recipe = FixtureData.Recipe();
         // An independent sampler over sequence counts computed from the in-memory streams, not from the loader.
-        var sampler = Samplers.ForRecipe(recipe, sequencesPerSource: data.Sequences(L, shifted));
-        using var sources = new SourceList(BatchLoader.OpenSources(recipe, data.Root));
+        var sampler = CompiledRecipe.FromRecipe(recipe).CreateSampler(sequencesPerSource: data.Sequences(L, shifted));
+        using var sources = new SourceList(LoaderCore.OpenSources(CompiledRecipe.FromRecipe(recipe), data.Root));
         using var loader = data.Open(batchSize: batchSize, shifted: shifted, prefetch: prefetch);
         var expected = new SampleRef[batchSize];
         var window = new int[L + 1];
@@ -125,8 +126,8 @@ public class StreamTests
     {
         using var data = FixtureData.Create();
         using var model = data.Open(batchSize: 16);
-        using var kernel = BatchLoader.Open<Recipes.LoaderFixture.Kernel>(data.Root, new LoaderOptions { BatchSize = 16, Log = null });
-        Assert.Equal(model.RecipeHash, kernel.RecipeHash);
+        using var kernel = BatchLoader.Open(CompiledRecipe.FromKernel<Recipes.LoaderFixture.Kernel>(), data.Root, new LoaderOptions { BatchSize = 16, Log = null });
+        Assert.Equal(model.Recipe.Hash, kernel.Recipe.Hash);
         BatchCopy.AssertSame(BatchCopy.Drain(model), BatchCopy.Drain(kernel));
     }
 
@@ -186,7 +187,7 @@ public class StreamTests
     public void Every_complete_epoch_of_a_source_reads_each_of_its_real_sequences_once(int mathTokens, bool shifted, long mathSequences)
     {
         using var data = FixtureData.Create(math: mathTokens);
-        using var loader = BatchLoader.Open(FixtureData.Recipe(), data.Root,
+        using var loader = BatchLoader.Open(CompiledRecipe.FromRecipe(FixtureData.Recipe()), data.Root,
             new LoaderOptions { BatchSize = 10, Shifted = shifted, SourceChecks = SourceCheckMode.LogOnly, Log = null });
         var sequences = loader.SequencesPerSource.ToArray();
         Assert.Equal(mathSequences, sequences[2]);
@@ -213,9 +214,9 @@ public class StreamTests
     {
         using var data = FixtureData.Create();
         var recipe = FixtureData.Recipe();
-        using var sources = new SourceList(BatchLoader.OpenSources(recipe, data.Root));
+        using var sources = new SourceList(LoaderCore.OpenSources(CompiledRecipe.FromRecipe(recipe), data.Root));
         var swapped = new[] { sources[1], sources[0], sources[2] };
-        var error = Assert.Throws<ArgumentException>(() => BatchLoader.ForRecipe(recipe, swapped, new LoaderOptions { BatchSize = 4, Log = null }));
+        var error = Assert.Throws<ArgumentException>(() => new BatchLoader(CompiledRecipe.FromRecipe(recipe), swapped, new LoaderOptions { BatchSize = 4, Log = null }));
         Assert.Contains("'web'", error.Message);
         Assert.Contains("'code'", error.Message);
     }
@@ -225,7 +226,7 @@ public class StreamTests
     {
         using var data = FixtureData.Create(math: 16);
         var error = Assert.Throws<InvalidOperationException>(() =>
-            BatchLoader.Open(FixtureData.Recipe(), data.Root, new LoaderOptions { BatchSize = 4, Shifted = true, SourceChecks = SourceCheckMode.LogOnly, Log = null }));
+            BatchLoader.Open(CompiledRecipe.FromRecipe(FixtureData.Recipe()), data.Root, new LoaderOptions { BatchSize = 4, Shifted = true, SourceChecks = SourceCheckMode.LogOnly, Log = null }));
         Assert.Contains("'math'", error.Message);
         Assert.Contains("16 tokens", error.Message);
     }

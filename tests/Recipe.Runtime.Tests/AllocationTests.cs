@@ -15,30 +15,29 @@ public class AllocationTests(ITestOutputHelper output)
     public void Fill_of_the_compiled_curriculum_allocates_nothing() => AssertNoAllocation("kernel, linear", TestRecipes.Curriculum());
 
     [Fact]
-    public void Fill_of_the_compiled_static_mix_allocates_nothing() => AssertNoAllocation("kernel, static", Samplers.ForKernel<Recipes.TestStatic.Kernel>());
+    public void Fill_of_the_compiled_static_mix_allocates_nothing() => AssertNoAllocation("kernel, static", CompiledRecipe.FromKernel<Recipes.TestStatic.Kernel>().CreateSampler());
 
     [Fact]
-    public void Fill_of_the_compiled_temperature_schedule_allocates_nothing() => AssertNoAllocation("kernel, temperature", Samplers.ForKernel<Recipes.TestTemperature.Kernel>());
+    public void Fill_of_the_compiled_temperature_schedule_allocates_nothing() => AssertNoAllocation("kernel, temperature", CompiledRecipe.FromKernel<Recipes.TestTemperature.Kernel>().CreateSampler());
 
     [Fact]
     public void Fill_of_a_loaded_linear_recipe_allocates_nothing() =>
-        AssertNoAllocation("model, linear", Samplers.ForRecipe(TestRecipes.FromFile(TestRecipes.CurriculumFile)));
+        AssertNoAllocation("model, linear", CompiledRecipe.FromRecipe(TestRecipes.FromFile(TestRecipes.CurriculumFile)).CreateSampler());
 
     [Fact]
     public void Fill_of_a_loaded_static_recipe_allocates_nothing() =>
-        AssertNoAllocation("model, static", Samplers.ForRecipe(TestRecipes.FromFile(TestRecipes.StaticFile)));
+        AssertNoAllocation("model, static", CompiledRecipe.FromRecipe(TestRecipes.FromFile(TestRecipes.StaticFile)).CreateSampler());
 
     [Fact]
     public void Fill_of_a_loaded_temperature_recipe_allocates_nothing() =>
-        AssertNoAllocation("model, temperature", Samplers.ForRecipe(TestRecipes.FromFile(TestRecipes.TemperatureFile)));
+        AssertNoAllocation("model, temperature", CompiledRecipe.FromRecipe(TestRecipes.FromFile(TestRecipes.TemperatureFile)).CreateSampler());
 
     /// <summary>Reads in order assigned ahead in lanes (an index of small interval, so checkpoints enough for it).</summary>
     [Fact]
     public void Fill_read_ahead_in_lanes_allocates_nothing()
     {
-        var schedule = Recipe.Model.WeightSchedule.For(TestRecipes.FromFile(TestRecipes.CurriculumFile));
-        var integral = new ModelIntegral(schedule);
-        var sampler = new Sampler<ModelIntegral>(schedule, integral, SamplerIndex.Build(schedule, integral, interval: 64));
+        var recipe = CompiledRecipe.FromRecipe(TestRecipes.FromFile(TestRecipes.CurriculumFile));
+        var sampler = recipe.CreateSampler(SamplerIndex.Build(recipe, interval: 64));
         Assert.Equal(VectorPaths.Enabled, sampler.ReadsAhead);
         AssertNoAllocation("model, linear, read ahead in lanes", sampler);
     }
@@ -86,8 +85,7 @@ public class AllocationTests(ITestOutputHelper output)
         }
     }
 
-    private void AssertNoAllocation<TIntegral>(string name, Sampler<TIntegral> sampler)
-        where TIntegral : struct, IScheduleIntegral
+    private void AssertNoAllocation(string name, Sampler sampler)
     {
         var batch = new SampleRef[BatchSize];
         long span = sampler.Samples - BatchSize;

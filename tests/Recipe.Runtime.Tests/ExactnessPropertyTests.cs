@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Recipe.Runtime.Tests;
 
 /// <summary>
-/// DESIGN section 6, exactness: for every prefix n and source k, |count_k(n) − T_k(n)| ≤ 1, with T_k(n) the exact
+/// Exactness: for every prefix n and source k, |count_k(n) − T_k(n)| ≤ 1, with T_k(n) the exact
 /// integral of the weights (WeightSchedule.CumulativeTokens(n·L)[k] / L), for static, step, linear and temperature
 /// schedules. Seeded random recipes: 2 to 64 sources, shares down to 0.001 of the mix, boundaries anywhere.
 /// </summary>
@@ -43,7 +43,7 @@ public class ExactnessPropertyTests(ITestOutputHelper output)
                 long samples = c == count - 1 ? maxSamples : Math.Max(1, (long)Math.Pow(maxSamples, random.NextDouble()));
                 string json = TestRecipes.RandomJson(random, kind, sources, samples);
                 var recipe = TestRecipes.Read(json);
-                var deviation = Streams.Exactness(Samplers.ForRecipe(recipe));
+                var deviation = Streams.Exactness(CompiledRecipe.FromRecipe(recipe).CreateSampler());
                 totalSamples += recipe.Samples;
                 cases++;
                 if (deviation.Worst > worst.Worst)
@@ -98,7 +98,7 @@ public class ExactnessPropertyTests(ITestOutputHelper output)
           ] }
         }
         """;
-        var sampler = Samplers.ForRecipe(TestRecipes.Read(json));
+        var sampler = CompiledRecipe.FromRecipe(TestRecipes.Read(json)).CreateSampler();
         var deviation = Streams.Exactness(sampler, batchSize: 97);
         output.WriteLine($"{interpolation} L={sequenceLength} n={sampler.Samples}: largest deviation {deviation}");
         Assert.True(deviation.Worst <= 1, $"|count - T| = {deviation} > 1 for this recipe:\n{json}");
@@ -110,8 +110,8 @@ public class ExactnessPropertyTests(ITestOutputHelper output)
     {
         var watch = Stopwatch.StartNew();
         var curriculum = Streams.Exactness(TestRecipes.Curriculum());
-        var staticMix = Streams.Exactness(Samplers.ForKernel<Recipes.TestStatic.Kernel>());
-        var temperature = Streams.Exactness(Samplers.ForKernel<Recipes.TestTemperature.Kernel>());
+        var staticMix = Streams.Exactness(CompiledRecipe.FromKernel<Recipes.TestStatic.Kernel>().CreateSampler());
+        var temperature = Streams.Exactness(CompiledRecipe.FromKernel<Recipes.TestTemperature.Kernel>().CreateSampler());
         output.WriteLine($"kernels, {watch.ElapsedMilliseconds} ms: curriculum (linear) {curriculum}; static {staticMix}; temperature {temperature}");
         Assert.True(curriculum.Worst <= 1, $"curriculum: {curriculum}");
         Assert.True(staticMix.Worst <= 1, $"static: {staticMix}");

@@ -14,8 +14,8 @@ public class FillOrdinalsTests
     public void FillOrdinals_then_Resolve_gives_the_samples_of_Fill_anywhere_in_the_run()
     {
         long[] sequences = { 997, 100, 409, 7 };
-        var filled = Samplers.ForKernel<Recipes.TestStatic.Kernel>(sequencesPerSource: sequences);
-        var split = Samplers.ForKernel<Recipes.TestStatic.Kernel>(sequencesPerSource: sequences);
+        var filled = CompiledRecipe.FromKernel<Recipes.TestStatic.Kernel>().CreateSampler(sequencesPerSource: sequences);
+        var split = CompiledRecipe.FromKernel<Recipes.TestStatic.Kernel>().CreateSampler(sequencesPerSource: sequences);
         var expected = new SampleRef[512];
         var sources = new int[512];
         var ordinals = new long[512];
@@ -32,7 +32,7 @@ public class FillOrdinalsTests
     [Fact]
     public void Resolve_rejects_an_unknown_source_and_a_negative_ordinal()
     {
-        var sampler = Samplers.ForKernel<Recipes.TestStatic.Kernel>();
+        var sampler = CompiledRecipe.FromKernel<Recipes.TestStatic.Kernel>().CreateSampler();
 
         Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Resolve(4, 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Resolve(0, -1));
@@ -41,7 +41,7 @@ public class FillOrdinalsTests
     [Fact]
     public void FillOrdinals_needs_an_ordinal_per_sample()
     {
-        var sampler = Samplers.ForKernel<Recipes.TestStatic.Kernel>();
+        var sampler = CompiledRecipe.FromKernel<Recipes.TestStatic.Kernel>().CreateSampler();
 
         Assert.Throws<ArgumentException>(() => sampler.FillOrdinals(0, new int[8], new long[7]));
     }

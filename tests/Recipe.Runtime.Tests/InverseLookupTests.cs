@@ -13,14 +13,14 @@ public class InverseLookupTests
     // A sparse index (a checkpoint every 64 samples) so that lookups cross many checkpoints.
     private const int Interval = 64;
 
-    private static (Sampler<ModelIntegral> Sampler, SampleRef[] Stream) Run(ScheduleKind kind, int seed)
+    private static (Sampler Sampler, SampleRef[] Stream) Run(ScheduleKind kind, int seed)
     {
         var recipe = TestRecipes.Read(TestRecipes.RandomJson(new Random(seed), kind, sources: 5, samples: 6000));
-        var schedule = WeightSchedule.For(recipe);
-        var index = SamplerIndex.Build(schedule, new ModelIntegral(schedule), Interval);
-        var sampler = Samplers.ForRecipe(recipe, index);
+        var compiled = CompiledRecipe.FromRecipe(recipe);
+        var index = SamplerIndex.Build(compiled, Interval);
+        var sampler = compiled.CreateSampler(index);
         var stream = new SampleRef[recipe.Samples];
-        Samplers.ForRecipe(recipe, index).Fill(0, stream);
+        compiled.CreateSampler(index).Fill(0, stream);
         return (sampler, stream);
     }
 
@@ -45,7 +45,7 @@ public class InverseLookupTests
     public void CountsBefore_equals_the_tally_of_the_stream_prefix(ScheduleKind kind, int seed)
     {
         var (sampler, stream) = Run(kind, seed);
-        var tally = new long[sampler.Schedule.SourceCount];
+        var tally = new long[sampler.Recipe.SourceCount];
         var counts = new long[tally.Length];
         for (long n = 0; n <= stream.Length; n++)
         {
@@ -62,7 +62,7 @@ public class InverseLookupTests
     public void IndexOf_an_ordinal_past_the_sources_samples_in_the_run_throws()
     {
         var (sampler, _) = Run(ScheduleKind.Step, 7);
-        var counts = new long[sampler.Schedule.SourceCount];
+        var counts = new long[sampler.Recipe.SourceCount];
         sampler.CountsBefore(sampler.Samples, counts);
         Assert.Throws<ArgumentOutOfRangeException>(() => sampler.IndexOf(0, counts[0]));
     }

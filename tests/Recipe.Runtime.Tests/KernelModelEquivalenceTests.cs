@@ -8,7 +8,7 @@ namespace Recipe.Runtime.Tests;
 
 /// <summary>
 /// A compiled recipe (generated kernel) and the same recipe read from its JSON at run time (model integral) give the
-/// same stream, sample for sample, for the whole run: DESIGN section 6, determinism.
+/// same stream, sample for sample, for the whole run: determinism.
 /// </summary>
 public class KernelModelEquivalenceTests(ITestOutputHelper output)
 {
@@ -53,12 +53,12 @@ public class KernelModelEquivalenceTests(ITestOutputHelper output)
         }
 
         var watch = Stopwatch.StartNew();
-        var kernelSampler = Samplers.ForKernel<TKernel>();
+        var kernelSampler = CompiledRecipe.FromKernel<TKernel>().CreateSampler();
         long kernelIndex = watch.ElapsedMilliseconds;
         watch.Restart();
-        var modelSampler = Samplers.ForRecipe(recipe);
+        var modelSampler = CompiledRecipe.FromRecipe(recipe).CreateSampler();
         long modelIndex = watch.ElapsedMilliseconds;
-        Assert.Equal(kernelSampler.RecipeHash, modelSampler.RecipeHash);
+        Assert.Equal(kernelSampler.Recipe.Hash, modelSampler.Recipe.Hash);
         Assert.Equal(kernelSampler.Samples, modelSampler.Samples);
 
         watch.Restart();
@@ -84,7 +84,7 @@ public class KernelModelEquivalenceTests(ITestOutputHelper output)
             $"index {kernelIndex} ms (kernel), {modelIndex} ms (model); compare {watch.ElapsedMilliseconds} ms");
 
         // The indexes are interchangeable: same recipe hash, same checkpoints.
-        var crossed = Samplers.ForRecipe(recipe, kernelSampler.Index);
+        var crossed = CompiledRecipe.FromRecipe(recipe).CreateSampler(kernelSampler.Index);
         for (int t = 0; t < 50; t++)
         {
             long i = random.NextInt64(kernelSampler.Samples);

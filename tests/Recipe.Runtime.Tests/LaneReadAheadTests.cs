@@ -13,11 +13,10 @@ namespace Recipe.Runtime.Tests;
 public sealed class LaneReadAheadTests(ITestOutputHelper output)
 {
     /// <summary>A sampler whose index has checkpoints enough for the read-ahead (a small interval).</summary>
-    private static Sampler<ModelIntegral> WithSmallInterval(Recipe.Model.Recipe recipe, int interval)
+    private static Sampler WithSmallInterval(Recipe.Model.Recipe recipe, int interval)
     {
-        var schedule = WeightSchedule.For(recipe);
-        var integral = new ModelIntegral(schedule);
-        return new Sampler<ModelIntegral>(schedule, integral, SamplerIndex.Build(schedule, integral, interval));
+        var compiled = CompiledRecipe.FromRecipe(recipe);
+        return compiled.CreateSampler(SamplerIndex.Build(compiled, interval));
     }
 
     [Theory]
@@ -44,8 +43,8 @@ public sealed class LaneReadAheadTests(ITestOutputHelper output)
                 VectorPaths.Disable(false);
             }
             var sampler = WithSmallInterval(recipe, interval);
-            bool periodic = PeriodicSchedule.TryCreate(sampler.Schedule) is not null;
-            Assert.Equal(VectorPaths.Enabled && !periodic && sampler.Index.Checkpoints > 16, sampler.ReadsAhead);
+            bool periodic = PeriodicSchedule.TryCreate(sampler.Recipe) is not null;
+            Assert.Equal(VectorPaths.Enabled && !periodic && sampler.Index!.Checkpoints > 16, sampler.ReadsAhead);
             ahead += sampler.ReadsAhead ? 1 : 0;
             // In order, in reads of random sizes (inside a stretch, across stretches and read-aheads).
             var stream = new SampleRef[sampler.Samples];

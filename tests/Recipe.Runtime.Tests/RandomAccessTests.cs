@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Recipe.Runtime.Tests;
 
 /// <summary>
-/// DESIGN section 6, random access: Locate(i) gives sample i of the sequential stream without replaying the run,
+/// Random access: Locate(i) gives sample i of the sequential stream without replaying the run,
 /// after a one-time index build. Timings are printed (the contract's 1 ms per Locate and 10 s per 1e9 samples of
 /// setup are for optimised builds), equality is asserted.
 /// </summary>
@@ -46,12 +46,12 @@ public class RandomAccessTests(ITestOutputHelper output)
     {
         var recipe = TestRecipes.Read(LinearRunJson(samples));
         Assert.Equal(samples, recipe.Samples);
-        var schedule = WeightSchedule.For(recipe);
+        var compiled = CompiledRecipe.FromRecipe(recipe);
 
         var watch = Stopwatch.StartNew();
-        var index = SamplerIndex.Build(schedule, new ModelIntegral(schedule));
+        var index = SamplerIndex.Build(compiled);
         double buildSeconds = watch.Elapsed.TotalSeconds;
-        var sampler = Samplers.ForRecipe(recipe, index);
+        var sampler = compiled.CreateSampler(index);
 
         // 1000 random samples plus the edges: first, last, and both sides of checkpoints.
         var random = new Random(99);
@@ -104,9 +104,10 @@ public class RandomAccessTests(ITestOutputHelper output)
         var sequential = TestRecipes.Curriculum();
         var all = Streams.All(sequential);
         var sampler = TestRecipes.Curriculum();
-        int interval = sampler.Index.Interval;
+        var index = sampler.Index!;
+        int interval = index.Interval;
 
-        for (long c = 0; c < sampler.Index.Checkpoints; c++)
+        for (long c = 0; c < index.Checkpoints; c++)
         {
             foreach (long i in new[] { c * interval - 1, c * interval, c * interval + 1, c * interval + interval / 2 })
             {
@@ -149,10 +150,10 @@ public class RandomAccessTests(ITestOutputHelper output)
     public void Any_checkpoint_interval_gives_the_same_stream(int interval)
     {
         var recipe = TestRecipes.Read(TestRecipes.RandomJson(new Random(interval), ScheduleKind.Linear, 12, 20_000));
-        var schedule = WeightSchedule.For(recipe);
-        var reference = Streams.All(Samplers.ForRecipe(recipe));
-        var sampler = Samplers.ForRecipe(recipe, SamplerIndex.Build(schedule, new ModelIntegral(schedule), interval));
-        Assert.Equal(interval, sampler.Index.Interval);
+        var compiled = CompiledRecipe.FromRecipe(recipe);
+        var reference = Streams.All(compiled.CreateSampler());
+        var sampler = compiled.CreateSampler(SamplerIndex.Build(compiled, interval));
+        Assert.Equal(interval, sampler.Index!.Interval);
         var random = new Random(interval);
         for (int t = 0; t < 500; t++)
         {

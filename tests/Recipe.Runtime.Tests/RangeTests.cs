@@ -27,12 +27,12 @@ public class RangeTests
     }
 
     /// <summary>The static mix (500,000 samples) over the guarded integral.</summary>
-    private static Sampler<GuardedIntegral> Sampler()
+    private static Sampler Sampler()
     {
         GuardedIntegral.s_remaining = long.MaxValue;
-        var schedule = WeightSchedule.For(TestRecipes.FromFile(TestRecipes.StaticFile));
-        var integral = new GuardedIntegral(schedule);
-        var sampler = new Sampler<GuardedIntegral>(schedule, integral, SamplerIndex.Build(schedule, integral));
+        var model = TestRecipes.FromFile(TestRecipes.StaticFile);
+        var recipe = new CompiledRecipe<GuardedIntegral>(model, new GuardedIntegral(WeightSchedule.For(model)));
+        var sampler = recipe.CreateSampler(SamplerIndex.Build(recipe));
         GuardedIntegral.s_remaining = 10_000_000;
         return sampler;
     }

@@ -6,16 +6,16 @@ using Xunit.Abstractions;
 namespace Recipe.Runtime.Tests;
 
 /// <summary>
-/// DESIGN section 6, data-parallel ranks: rank r of W takes its slice of each global batch with no communication;
+/// Data-parallel ranks: rank r of W takes its slice of each global batch with no communication;
 /// the slices of all ranks, in rank order, are the global batch: no sample lost, none twice, in order.
 /// </summary>
 public class RankSliceTests(ITestOutputHelper output)
 {
     // Every rank seeks to its slice of every step: a short checkpoint interval keeps each seek to a few steps.
     private static readonly Lazy<SamplerIndex> s_index = new(() => SamplerIndex.Build(
-        Recipe.Model.WeightSchedule.For(Samplers.KernelRecipe<Recipes.TestCurriculum.Kernel>()), new KernelIntegral<Recipes.TestCurriculum.Kernel>(), interval: 64));
+        CompiledRecipe.FromKernel<Recipes.TestCurriculum.Kernel>(), interval: 64));
 
-    private static Sampler<KernelIntegral<Recipes.TestCurriculum.Kernel>> Rank() => Samplers.ForKernel<Recipes.TestCurriculum.Kernel>(s_index.Value);
+    private static Sampler Rank() => CompiledRecipe.FromKernel<Recipes.TestCurriculum.Kernel>().CreateSampler(s_index.Value);
 
     public static IEnumerable<object[]> WorldSizes()
     {
@@ -30,7 +30,7 @@ public class RankSliceTests(ITestOutputHelper output)
         // Divisible, not divisible, and smaller than the world (some ranks take nothing).
         var batchSizes = new SortedSet<int> { 4 * worldSize, 4 * worldSize + 1 + worldSize / 2, 3 * worldSize + worldSize - 1, Math.Max(1, worldSize - 1), 1, 509 };
         // One sampler per rank, as on a cluster: each only ever asks for its own slices.
-        var ranks = new Sampler<KernelIntegral<Recipes.TestCurriculum.Kernel>>[worldSize];
+        var ranks = new Sampler[worldSize];
         for (int r = 0; r < worldSize; r++) ranks[r] = Rank();
         int checkedBatches = 0;
         foreach (int batchSize in batchSizes)
@@ -76,7 +76,7 @@ public class RankSliceTests(ITestOutputHelper output)
         const int worldSize = 7, batchSize = 50, steps = 200;
         var all = new SampleRef[batchSize * steps];
         TestRecipes.Curriculum().Fill(0, all);
-        var ranks = new Sampler<KernelIntegral<Recipes.TestCurriculum.Kernel>>[worldSize];
+        var ranks = new Sampler[worldSize];
         for (int r = 0; r < worldSize; r++) ranks[r] = Rank();
         var taken = new int[all.Length];
         var buffer = new SampleRef[batchSize];

@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace Recipe.Runtime.Tests;
 
 /// <summary>
-/// DESIGN section 6: resuming a run is one integer (the next sample) plus the recipe hash. A run interrupted at any m
+/// Resuming a run is one integer (the next sample) plus the recipe hash. A run interrupted at any m
 /// and resumed in a fresh process reads exactly the stream of an uninterrupted run.
 /// </summary>
 public class ResumeTests(ITestOutputHelper output)
@@ -25,7 +25,7 @@ public class ResumeTests(ITestOutputHelper output)
             var hash = Streams.HashRange(first, 0, m, Streams.Hash.Start, batchSize: 1000);
             SamplerState state = first.StateAt(m);
             Assert.Equal(m, state.NextSample);
-            Assert.Equal(Recipes.TestCurriculum.Kernel.Hash, state.RecipeHash);
+            Assert.Equal(Recipes.TestCurriculum.Kernel.Hash, state.StreamHash);
 
             // The second process: a fresh sampler, resumed from the state alone.
             var second = TestRecipes.Curriculum();
@@ -46,15 +46,15 @@ public class ResumeTests(ITestOutputHelper output)
     {
         var recipe = TestRecipes.Read(TestRecipes.RandomJson(new Random(300 + (int)kind), kind, 9, 50_000));
         long total = recipe.Samples;
-        ulong uninterrupted = Streams.HashRange(Samplers.ForRecipe(recipe), 0, total, Streams.Hash.Start).Value;
+        ulong uninterrupted = Streams.HashRange(CompiledRecipe.FromRecipe(recipe).CreateSampler(), 0, total, Streams.Hash.Start).Value;
         var random = new Random(5);
         for (int t = 0; t < 3; t++)
         {
             long m = random.NextInt64(total + 1);
-            var first = Samplers.ForRecipe(recipe);
+            var first = CompiledRecipe.FromRecipe(recipe).CreateSampler();
             var hash = Streams.HashRange(first, 0, m, Streams.Hash.Start, batchSize: 999);
             // A fresh sampler that builds its own index (a new process with no cache).
-            var second = Samplers.ForRecipe(TestRecipes.Read(TestRecipes.RandomJson(new Random(300 + (int)kind), kind, 9, 50_000)));
+            var second = CompiledRecipe.FromRecipe(TestRecipes.Read(TestRecipes.RandomJson(new Random(300 + (int)kind), kind, 9, 50_000))).CreateSampler();
             long next = second.Resume(first.StateAt(m));
             Assert.Equal(uninterrupted, Streams.HashRange(second, next, total, hash).Value);
         }
@@ -64,7 +64,7 @@ public class ResumeTests(ITestOutputHelper output)
     public void States_of_the_compiled_and_the_loaded_recipe_are_interchangeable()
     {
         var compiled = TestRecipes.Curriculum();
-        var loaded = Samplers.ForRecipe(TestRecipes.FromFile(TestRecipes.CurriculumFile));
+        var loaded = CompiledRecipe.FromRecipe(TestRecipes.FromFile(TestRecipes.CurriculumFile)).CreateSampler();
         Assert.Equal(compiled.StateAt(12345), loaded.StateAt(12345));
         Assert.Equal(12345, loaded.Resume(compiled.StateAt(12345)));
     }
@@ -73,7 +73,7 @@ public class ResumeTests(ITestOutputHelper output)
     public void Resume_with_another_recipes_state_throws_a_clear_error()
     {
         var curriculum = TestRecipes.Curriculum();
-        var state = Samplers.ForKernel<Recipes.TestStatic.Kernel>().StateAt(1000);
+        var state = CompiledRecipe.FromKernel<Recipes.TestStatic.Kernel>().CreateSampler().StateAt(1000);
         var error = Assert.Throws<InvalidOperationException>(() => curriculum.Resume(state));
         output.WriteLine(error.Message);
         Assert.Contains(Recipes.TestStatic.Kernel.Hash, error.Message);
@@ -82,8 +82,8 @@ public class ResumeTests(ITestOutputHelper output)
 
         // Changing one weight of the recipe changes its hash: the old state is refused.
         string edited = TestRecipes.Text(TestRecipes.CurriculumFile).Replace("\"web\": 55, \"code\": 20", "\"web\": 54, \"code\": 21", StringComparison.Ordinal);
-        var editedSampler = Samplers.ForRecipe(TestRecipes.Read(edited));
-        Assert.NotEqual(curriculum.RecipeHash, editedSampler.RecipeHash);
+        var editedSampler = CompiledRecipe.FromRecipe(TestRecipes.Read(edited)).CreateSampler();
+        Assert.NotEqual(curriculum.Recipe.Hash, editedSampler.Recipe.Hash);
         Assert.Throws<InvalidOperationException>(() => editedSampler.Resume(curriculum.StateAt(5)));
     }
 
@@ -91,8 +91,8 @@ public class ResumeTests(ITestOutputHelper output)
     public void Resume_outside_the_run_throws()
     {
         var sampler = TestRecipes.Curriculum();
-        Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Resume(new SamplerState(-1, sampler.RecipeHash)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Resume(new SamplerState(sampler.Samples + 1, sampler.RecipeHash)));
-        Assert.Equal(sampler.Samples, sampler.Resume(new SamplerState(sampler.Samples, sampler.RecipeHash))); // the run is over: nothing left
+        Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Resume(new SamplerState(-1, sampler.StreamHash)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => sampler.Resume(new SamplerState(sampler.Samples + 1, sampler.StreamHash)));
+        Assert.Equal(sampler.Samples, sampler.Resume(new SamplerState(sampler.Samples, sampler.StreamHash))); // the run is over: nothing left
     }
 }

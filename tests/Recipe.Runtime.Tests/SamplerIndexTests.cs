@@ -19,15 +19,13 @@ public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
     /// <summary>A small index of the static mix (a few hundred bytes of checkpoints).</summary>
     private static SamplerIndex SmallIndex(int interval = 4096)
     {
-        var schedule = WeightSchedule.For(Samplers.KernelRecipe<Recipes.TestStatic.Kernel>());
-        return SamplerIndex.Build(schedule, new KernelIntegral<Recipes.TestStatic.Kernel>(), interval);
+        return SamplerIndex.Build(CompiledRecipe.FromKernel<Recipes.TestStatic.Kernel>(), interval);
     }
 
     [Fact]
     public void Save_then_Load_gives_an_identical_index_and_identical_Locate_results()
     {
-        var built = SamplerIndex.Build(
-            WeightSchedule.For(Samplers.KernelRecipe<Recipes.TestCurriculum.Kernel>()), new KernelIntegral<Recipes.TestCurriculum.Kernel>(), interval: 1000);
+        var built = SamplerIndex.Build(CompiledRecipe.FromKernel<Recipes.TestCurriculum.Kernel>(), interval: 1000);
         string path = PathOf("curriculum.idx");
         built.Save(path);
         var loaded = SamplerIndex.Load(path, Recipes.TestCurriculum.Kernel.Hash);
@@ -43,8 +41,8 @@ public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
         loaded.Save(again);
         Assert.Equal(File.ReadAllBytes(path), File.ReadAllBytes(again));
 
-        var fromBuilt = Samplers.ForKernel<Recipes.TestCurriculum.Kernel>(built);
-        var fromLoaded = Samplers.ForKernel<Recipes.TestCurriculum.Kernel>(loaded);
+        var fromBuilt = CompiledRecipe.FromKernel<Recipes.TestCurriculum.Kernel>().CreateSampler(built);
+        var fromLoaded = CompiledRecipe.FromKernel<Recipes.TestCurriculum.Kernel>().CreateSampler(loaded);
         var fromDefault = TestRecipes.Curriculum();
         var random = new Random(4);
         for (int t = 0; t < 2000; t++)
@@ -81,25 +79,24 @@ public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
         {
             int sources = round == 5 ? random.Next(9, 20) : random.Next(2, 9);
             var recipe = TestRecipes.Read(TestRecipes.RandomJson(random, kind, sources, random.Next(100_000, 300_000)));
-            var schedule = WeightSchedule.For(recipe);
-            var integral = new ModelIntegral(schedule);
+            var compiled = CompiledRecipe.FromRecipe(recipe);
             int interval = random.Next(8, 33);
-            var expected = BytesOf(SamplerIndex.Build(schedule, integral, interval, null, lanes: false, 0, null), PathOf("one.idx"));
-            var inLanes = SamplerIndex.Build(schedule, integral, interval, null, lanes: true, warmup: 512, guess: null);
+            var expected = BytesOf(SamplerIndex.Build(compiled, interval, null, lanes: false, 0, null), PathOf("one.idx"));
+            var inLanes = SamplerIndex.Build(compiled, interval, null, lanes: true, warmup: 512, guess: null);
             Assert.Equal(expected, BytesOf(inLanes, PathOf("lanes.idx")));
-            Assert.True(inLanes.BuiltInLanes || PeriodicSchedule.TryCreate(schedule) is not null);
+            Assert.True(inLanes.BuiltInLanes);
             reruns += inLanes.Reruns;
             VectorPaths.Disable(true);
             try
             {
-                Assert.Equal(expected, BytesOf(SamplerIndex.Build(schedule, integral, interval, null, lanes: true, warmup: 512, guess: null), PathOf("scalar.idx")));
+                Assert.Equal(expected, BytesOf(SamplerIndex.Build(compiled, interval, null, lanes: true, warmup: 512, guess: null), PathOf("scalar.idx")));
             }
             finally
             {
                 VectorPaths.Disable(false);
             }
         }
-        output.WriteLine($"{kind}: parts built again after a guess not forgotten in 512 samples: {reruns}; lanes in registers: {DeadlineScheduler<ModelIntegral>.LanesSupported(WeightSchedule.For(TestRecipes.Read(TestRecipes.RandomJson(new Random(1), kind, 4, 1000))))}");
+        output.WriteLine($"{kind}: parts built again after a guess not forgotten in 512 samples: {reruns}; lanes in registers: {DeadlineScheduler<ModelIntegral>.LanesSupported(4)}");
     }
 
     /// <summary>Where a lane's guess is wrong where its part begins, the part is built again from the exact state.</summary>
@@ -107,13 +104,12 @@ public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
     public void A_lane_whose_guess_is_not_forgotten_is_built_again_from_the_exact_state()
     {
         var recipe = TestRecipes.Read(TestRecipes.RandomJson(new Random(77), ScheduleKind.Linear, 6, 200_000));
-        var schedule = WeightSchedule.For(recipe);
-        var integral = new ModelIntegral(schedule);
-        var expected = BytesOf(SamplerIndex.Build(schedule, integral, 16, null, lanes: false, 0, null), PathOf("one.idx"));
+        var compiled = CompiledRecipe.FromRecipe(recipe);
+        var expected = BytesOf(SamplerIndex.Build(compiled, 16, null, lanes: false, 0, null), PathOf("one.idx"));
         // Every sample to source 0: far from any state of an exact pass, too far to forget in one interval.
-        var wrong = SamplerIndex.Build(schedule, integral, 16, null, lanes: true, warmup: 16, guess: at =>
+        var wrong = SamplerIndex.Build(compiled, 16, null, lanes: true, warmup: 16, guess: at =>
         {
-            var counts = new long[schedule.SourceCount];
+            var counts = new long[compiled.SourceCount];
             counts[0] = at;
             return counts;
         });
@@ -121,7 +117,7 @@ public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(DeadlineScheduler<ModelIntegral>.LaneCount - 1, wrong.Reruns);
         Assert.Equal(expected, BytesOf(wrong, PathOf("wrong.idx")));
         // The counts nearest the targets, with no warm-up: each part checked against its guess as it stands.
-        var nearest = SamplerIndex.Build(schedule, integral, 16, null, lanes: true, warmup: 0, guess: null);
+        var nearest = SamplerIndex.Build(compiled, 16, null, lanes: true, warmup: 0, guess: null);
         Assert.Equal(expected, BytesOf(nearest, PathOf("nearest.idx")));
         output.WriteLine($"no warm-up: {nearest.Reruns} of {DeadlineScheduler<ModelIntegral>.LaneCount - 1} guessed parts built again");
     }
@@ -215,7 +211,7 @@ public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void A_sampler_refuses_an_index_of_another_recipe()
     {
-        var error = Assert.Throws<ArgumentException>(() => Samplers.ForKernel<Recipes.TestCurriculum.Kernel>(SmallIndex()));
+        var error = Assert.Throws<ArgumentException>(() => CompiledRecipe.FromKernel<Recipes.TestCurriculum.Kernel>().CreateSampler(SmallIndex()));
         Assert.Contains(Recipes.TestStatic.Kernel.Hash, error.Message);
         Assert.Contains(Recipes.TestCurriculum.Kernel.Hash, error.Message);
     }
@@ -223,11 +219,10 @@ public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public void Build_rejects_a_non_positive_interval()
     {
-        var schedule = WeightSchedule.For(Samplers.KernelRecipe<Recipes.TestStatic.Kernel>());
-        Assert.Throws<ArgumentOutOfRangeException>(() => SamplerIndex.Build(schedule, new KernelIntegral<Recipes.TestStatic.Kernel>(), 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SamplerIndex.Build(CompiledRecipe.FromKernel<Recipes.TestStatic.Kernel>(), 0));
     }
 
-    /// <summary>DESIGN section 6: the index state is at most 1 MB per 1e9 samples per 8 sources.</summary>
+    /// <summary>The index state is at most 1 MB per 1e9 samples per 8 sources.</summary>
     [Fact]
     public void Index_size_is_at_most_1_MB_per_1e9_samples_per_8_sources()
     {
@@ -248,7 +243,6 @@ public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
     private static SamplerIndex RandomIndex(int sources, long samples)
     {
         var recipe = TestRecipes.Read(TestRecipes.RandomJson(new Random(sources), ScheduleKind.Step, sources, samples));
-        var schedule = WeightSchedule.For(recipe);
-        return SamplerIndex.Build(schedule, new ModelIntegral(schedule));
+        return SamplerIndex.Build(CompiledRecipe.FromRecipe(recipe));
     }
 }

@@ -76,9 +76,9 @@ public class ScheduleReferenceTests(ITestOutputHelper output)
         {
             var recipe = TestRecipes.Read(TestRecipes.RandomJson(random, kind, random.Next(2, 17), random.Next(1, 4000)));
             var schedule = WeightSchedule.For(recipe);
-            if (PeriodicSchedule.TryCreate(schedule) is not null) continue;
+            if (PeriodicSchedule.TryCreate(CompiledRecipe.FromRecipe(recipe)) is not null) continue;
             var expected = ReferenceSources(schedule);
-            var actual = Streams.All(Samplers.ForRecipe(recipe)).Select(sample => sample.Source).ToArray();
+            var actual = Streams.All(CompiledRecipe.FromRecipe(recipe).CreateSampler()).Select(sample => sample.Source).ToArray();
             Assert.Equal(expected, actual);
             compared++;
         }
@@ -94,12 +94,12 @@ public class ScheduleReferenceTests(ITestOutputHelper output)
         {
             var kind = (ScheduleKind)(c % 4);
             var recipe = TestRecipes.Read(TestRecipes.RandomJson(random, kind, random.Next(2, 9), random.Next(1000, 30_000)));
-            var vector = Streams.All(Samplers.ForRecipe(recipe));
+            var vector = Streams.All(CompiledRecipe.FromRecipe(recipe).CreateSampler());
             SampleRef[] scalar;
             VectorPaths.Disable(true);
             try
             {
-                scalar = Streams.All(Samplers.ForRecipe(recipe));
+                scalar = Streams.All(CompiledRecipe.FromRecipe(recipe).CreateSampler());
             }
             finally
             {
@@ -132,14 +132,13 @@ public class ScheduleReferenceTests(ITestOutputHelper output)
         for (int c = 0; c < 30; c++)
         {
             var recipe = TestRecipes.Read(WholePartsJson(random, random.Next(2, 9), random.Next(1, 20_000), out long[] parts));
-            var schedule = WeightSchedule.For(recipe);
-            var periodic = PeriodicSchedule.TryCreate(schedule);
+            var periodic = PeriodicSchedule.TryCreate(CompiledRecipe.FromRecipe(recipe));
             Assert.NotNull(periodic);
             long gcd = parts.Where(part => part > 0).Aggregate((a, b) => { while (b != 0) (a, b) = (b, a % b); return a; });
             Assert.Equal(parts.Sum() / gcd, periodic!.Period);
 
-            var sampler = Samplers.ForRecipe(recipe);
-            Assert.Equal(1, sampler.Index.Checkpoints);
+            var sampler = CompiledRecipe.FromRecipe(recipe).CreateSampler();
+            Assert.Null(sampler.Index);
             var all = Streams.All(sampler);
             for (long i = 0; i + periodic.Period < all.Length; i++)
             {
@@ -160,7 +159,7 @@ public class ScheduleReferenceTests(ITestOutputHelper output)
               "sources": { "web": { "tokens": "6.4M" }, "code": { "tokens": "6.4M" }, "math": { "tokens": "6.4M" }, "rest": { "tokens": "6.4M" } },
               "schedule": { "phases": [ { "name": "all", "at": 0, "weights": { "web": 50, "code": 25, "math": 8, "rest": 17 } } ] } }
             """);
-        var sampler = Samplers.ForRecipe(recipe);
+        var sampler = CompiledRecipe.FromRecipe(recipe).CreateSampler();
         var counts = new long[4];
         var all = Streams.All(sampler);
         for (int i = 0; i < all.Length; i++)
@@ -178,16 +177,18 @@ public class ScheduleReferenceTests(ITestOutputHelper output)
               "sources": { "a": { "tokens": "6.4M" }, "b": { "tokens": "6.4M" } },
               "schedule": { "phases": [ { "name": "all", "at": 0, "weights": { "a": 20000000, "b": 60000000 } } ] } }
             """);
-        var periodic = PeriodicSchedule.TryCreate(WeightSchedule.For(recipe));
+        var periodic = PeriodicSchedule.TryCreate(CompiledRecipe.FromRecipe(recipe));
         Assert.NotNull(periodic);
         Assert.Equal(4, periodic!.Period);
-        Assert.Equal(new long[] { 1, 3 }, new[] { periodic.PartOf(0), periodic.PartOf(1) });
+        var counts = new long[2];
+        periodic.CountsBefore(periodic.Period, counts);
+        Assert.Equal(new long[] { 1, 3 }, counts);
     }
 
     [Fact]
     public void IndexOf_an_absurd_ordinal_of_a_static_mix_throws_instead_of_overflowing()
     {
-        var sampler = Samplers.ForKernel<Recipes.TestStatic.Kernel>();
+        var sampler = CompiledRecipe.FromKernel<Recipes.TestStatic.Kernel>().CreateSampler();
         Assert.Throws<ArgumentOutOfRangeException>(() => sampler.IndexOf(0, long.MaxValue / 3));
         Assert.Throws<ArgumentOutOfRangeException>(() => sampler.IndexOf(3, sampler.Samples));
     }
@@ -204,10 +205,10 @@ public class ScheduleReferenceTests(ITestOutputHelper output)
               "sources": { "a": { "tokens": "6.4M" }, "b": { "tokens": "6.4M" } },
               "schedule": { "phases": [ { "name": "all", "at": 0, "weights": { "a": {{parts[0]}}, "b": {{parts[1]}} } } ] } }
             """);
-        var schedule = WeightSchedule.For(recipe);
-        Assert.Null(PeriodicSchedule.TryCreate(schedule));
-        var sampler = Samplers.ForRecipe(recipe);
-        Assert.True(sampler.Index.Checkpoints > 1);
+        var compiled = CompiledRecipe.FromRecipe(recipe);
+        Assert.Null(PeriodicSchedule.TryCreate(compiled));
+        var sampler = compiled.CreateSampler();
+        Assert.True(sampler.Index!.Checkpoints > 1);
         Assert.True(Streams.Exactness(sampler).Worst <= 1);
     }
 

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace Recipe.Runtime.Tests;
 
 /// <summary>
-/// DESIGN section 6: within a source, ordinals map to sequences through a seeded permutation per epoch (Feistel +
+/// Within a source, ordinals map to sequences through a seeded permutation per epoch (Feistel +
 /// cycle walking), and a new epoch uses a new permutation.
 /// </summary>
 public class SequencePermutationTests(ITestOutputHelper output)
@@ -107,7 +107,7 @@ public class SequencePermutationTests(ITestOutputHelper output)
     {
         // The static mix (shares 0.6, 0.3, 0.099, 0.001 of 500,000 samples) with small sources: many epochs each.
         long[] sequences = { 9_973, 1_000, 4_096, 37 };
-        var sampler = Samplers.ForKernel<Recipes.TestStatic.Kernel>(sequencesPerSource: sequences);
+        var sampler = CompiledRecipe.FromKernel<Recipes.TestStatic.Kernel>().CreateSampler(sequencesPerSource: sequences);
         Assert.Equal(sequences, sampler.SequencesPerSource.ToArray());
         var perSource = sequences.Select(_ => new List<long>()).ToArray();
         foreach (var sample in Streams.All(sampler))
@@ -150,8 +150,8 @@ public class SequencePermutationTests(ITestOutputHelper output)
     public void The_seed_changes_the_sequences_but_not_the_mix()
     {
         string json = TestRecipes.Text(TestRecipes.StaticFile);
-        var a = Streams.All(Samplers.ForRecipe(TestRecipes.Read(json)));
-        var b = Streams.All(Samplers.ForRecipe(TestRecipes.Read(json.Replace("\"seed\": 7", "\"seed\": 8", StringComparison.Ordinal))));
+        var a = Streams.All(CompiledRecipe.FromRecipe(TestRecipes.Read(json)).CreateSampler());
+        var b = Streams.All(CompiledRecipe.FromRecipe(TestRecipes.Read(json.Replace("\"seed\": 7", "\"seed\": 8", StringComparison.Ordinal))).CreateSampler());
         Assert.Equal(a.Length, b.Length);
         int sameSequence = 0;
         for (int i = 0; i < a.Length; i++)
@@ -165,7 +165,7 @@ public class SequencePermutationTests(ITestOutputHelper output)
     [Fact]
     public void A_source_with_no_sequences_is_rejected()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Samplers.ForKernel<Recipes.TestStatic.Kernel>(sequencesPerSource: new long[] { 10, 0, 10, 10 }));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => CompiledRecipe.FromKernel<Recipes.TestStatic.Kernel>().CreateSampler(sequencesPerSource: new long[] { 10, 0, 10, 10 }));
         Assert.Contains("code", error.Message);
     }
 }

@@ -46,14 +46,14 @@ internal static class TestRecipes
     }
 
     // Indexes are immutable, so the expensive ones are built once and shared; samplers (which hold a cursor) never are.
-    private static readonly Lazy<SamplerIndex> s_curriculumIndex = new(() => Samplers.ForKernel<Recipes.TestCurriculum.Kernel>().Index);
+    private static readonly Lazy<SamplerIndex> s_curriculumIndex = new(() => CompiledRecipe.FromKernel<Recipes.TestCurriculum.Kernel>().CreateSampler().Index!);
 
     /// <summary>The index of the compiled curriculum (1e6 samples), built once for the whole test run.</summary>
     public static SamplerIndex CurriculumIndex => s_curriculumIndex.Value;
 
     /// <summary>A fresh sampler of the compiled curriculum over the shared index.</summary>
-    public static Sampler<KernelIntegral<Recipes.TestCurriculum.Kernel>> Curriculum() =>
-        Samplers.ForKernel<Recipes.TestCurriculum.Kernel>(CurriculumIndex);
+    public static Sampler Curriculum() =>
+        CompiledRecipe.FromKernel<Recipes.TestCurriculum.Kernel>().CreateSampler(CurriculumIndex);
 
     /// <summary>
     /// A random valid recipe as JSON: <paramref name="sources"/> sources, about <paramref name="samples"/> samples
@@ -164,10 +164,9 @@ internal static class Streams
     /// Fills the whole run sequentially and measures the deviation of every prefix against the model's exact
     /// integral: T_k(n) = WeightSchedule.CumulativeTokens(n·L)[k] / L. Also checks that ordinals count up per source.
     /// </summary>
-    public static Deviation Exactness<TIntegral>(Sampler<TIntegral> sampler, int batchSize = 4096)
-        where TIntegral : struct, IScheduleIntegral
+    public static Deviation Exactness(Sampler sampler, int batchSize = 4096)
     {
-        var schedule = WeightSchedule.For(sampler.Recipe);
+        var schedule = sampler.Recipe.Schedule;
         int sources = schedule.SourceCount;
         long length = sampler.Recipe.SequenceLength;
         long samples = sampler.Samples;
@@ -231,8 +230,7 @@ internal static class Streams
     }
 
     /// <summary>Hash of samples [from, to) filled sequentially by <paramref name="sampler"/>.</summary>
-    public static Hash HashRange<TIntegral>(Sampler<TIntegral> sampler, long from, long to, Hash hash, int batchSize = 4096)
-        where TIntegral : struct, IScheduleIntegral
+    public static Hash HashRange(Sampler sampler, long from, long to, Hash hash, int batchSize = 4096)
     {
         var batch = new SampleRef[batchSize];
         for (long first = from; first < to; first += batchSize)
@@ -245,8 +243,7 @@ internal static class Streams
     }
 
     /// <summary>Samples [0, samples) in one array.</summary>
-    public static SampleRef[] All<TIntegral>(Sampler<TIntegral> sampler, int batchSize = 65536)
-        where TIntegral : struct, IScheduleIntegral
+    public static SampleRef[] All(Sampler sampler, int batchSize = 65536)
     {
         var all = new SampleRef[sampler.Samples];
         for (long first = 0; first < all.Length; first += batchSize)

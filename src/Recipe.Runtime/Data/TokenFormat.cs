@@ -1,6 +1,6 @@
 namespace Recipe.Runtime.Data;
 
-/// <summary>The on-disk layouts of DESIGN section 7.</summary>
+/// <summary>The on-disk token layouts a source's files may have (README, "Loading real shards").</summary>
 public enum TokenFormat
 {
     /// <summary>A bare little-endian array of uint16 or uint32 tokens with no header (nanoGPT's <c>train.bin</c>).</summary>

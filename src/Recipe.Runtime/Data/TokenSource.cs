@@ -7,7 +7,7 @@ namespace Recipe.Runtime.Data;
 
 /// <summary>
 /// A recipe source's tokens: an ordered list of <see cref="TokenFile"/>s whose token streams, concatenated, are the
-/// source's stream. Sequences (DESIGN section 6) are windows of that stream: sequence s of length L starts at token
+/// source's stream. Sequences (the sampler's unit) are windows of that stream: sequence s of length L starts at token
 /// s·L and spans L tokens, or L + 1 with the shifted target, so a window may cross from one file into the next.
 /// Reads are safe from many threads at once; <see cref="Dispose"/> must not race with them.
 /// </summary>

@@ -6,8 +6,8 @@ namespace Recipe.Runtime.Loading;
 /// <summary>
 /// One rank's batch: <see cref="Rows"/> rows of <see cref="Width"/> int32 tokens, row-major, with where each row
 /// came from. A batch is a buffer of the loader's ring, not a copy: it is valid until the next call of
-/// <see cref="BatchLoader{TIntegral}.TryNext"/>, <see cref="BatchLoader{TIntegral}.Next"/>,
-/// <see cref="BatchLoader{TIntegral}.Restore"/> or <see cref="BatchLoader{TIntegral}.Dispose"/> on the loader that
+/// <see cref="BatchLoader.TryNext"/>, <see cref="BatchLoader.Next"/>,
+/// <see cref="LoaderCore.Restore"/> or <see cref="LoaderCore.Dispose"/> on the loader that
 /// returned it, which recycles it (copy what must outlive that). Recycling on the next call rather than through an
 /// explicit return keeps the steady state free of allocation and leaves no way to leak a buffer.
 /// </summary>

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 using System.Threading;
-using Recipe.Model;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Sampling;
 
@@ -11,30 +10,23 @@ namespace Recipe.Runtime.Loading;
 
 /// <summary>
 /// Batches of a recipe's sample stream for one data-parallel rank: each row is the window of the source and sequence
-/// that the <see cref="Sampler{TIntegral}"/> assigns to that global sample, widened to int32. Deterministic (the
-/// same recipe, sources and options give the same batches on every machine), resumable from <see cref="State"/>,
+/// that the <see cref="Sampler"/> assigns to that global sample, widened to int32. Deterministic (the
+/// same recipe, sources and options give the same batches on every machine), resumable from <see cref="LoaderCore.State"/>,
 /// and sharded with no communication: rank r of W takes rows [r·B, (r + 1)·B) of every global batch of B·W samples.
 /// </summary>
 /// <remarks>
 /// <para>A prefetch thread assembles up to <see cref="LoaderOptions.PrefetchDepth"/> batches ahead into a ring of
 /// pooled, pinned buffers; the consumer takes them with <see cref="TryNext"/>. In steady state neither thread
 /// allocates. A returned <see cref="Batch"/> is valid until the next call of <see cref="TryNext"/>, <see cref="Next"/>,
-/// <see cref="Restore"/> or <see cref="Dispose"/>, which recycles it.</para>
-/// <para>The run has <see cref="Steps"/> = floor(samples / (B·W)) batches: the trailing samples that do not fill a
+/// <see cref="LoaderCore.Restore"/> or <see cref="LoaderCore.Dispose"/>, which recycles it.</para>
+/// <para>The run has <see cref="LoaderCore.Steps"/> = floor(samples / (B·W)) batches: the trailing samples that do not fill a
 /// global batch are dropped, because every rank must receive B rows at every step.</para>
-/// <para>One consumer thread: <see cref="TryNext"/>, <see cref="Next"/>, <see cref="Restore"/> and
-/// <see cref="Dispose"/> must not be called concurrently. Cancellation (<see cref="LoaderOptions.Cancellation"/>) may
+/// <para>One consumer thread: <see cref="TryNext"/>, <see cref="Next"/>, <see cref="LoaderCore.Restore"/> and
+/// <see cref="LoaderCore.Dispose"/> must not be called concurrently. Cancellation (<see cref="LoaderOptions.Cancellation"/>) may
 /// come from any thread.</para>
 /// </remarks>
-public sealed class BatchLoader<TIntegral> : IDisposable
-    where TIntegral : struct, IScheduleIntegral
+public sealed class BatchLoader : LoaderCore
 {
-    private readonly LoaderCore<TIntegral> _core;
-    private readonly Sampler<TIntegral> _sampler;
-    private readonly TokenSource[] _sources;
-    private readonly int _length;
-    private readonly int _width;
-    private readonly bool _shifted;
     private readonly Batch[] _slots;
     private readonly bool _prefetch;
     private readonly CancellationToken _cancellation;
@@ -55,9 +47,7 @@ public sealed class BatchLoader<TIntegral> : IDisposable
 
     private volatile bool _stop;
     private volatile bool _cancelled;
-    private bool _disposed;
     private Thread? _thread;
-    private long _nextStep;
     private long _prefetchAllocated;
 
     /// <summary>
@@ -65,79 +55,40 @@ public sealed class BatchLoader<TIntegral> : IDisposable
     /// ownership). Checks the sources against the recipe first (<see cref="SourceChecks"/>), then sizes every epoch
     /// from the real sources: source k holds <see cref="TokenSource.SequenceCount"/>(L, shifted) sequences.
     /// </summary>
-    /// <param name="schedule">The recipe's weight schedule.</param>
-    /// <param name="integral">How the sampler evaluates the schedule's integral (a compiled kernel or the model).</param>
+    /// <param name="recipe">The compiled recipe (<see cref="CompiledRecipe.FromKernel{TKernel}"/>, <see cref="CompiledRecipe.FromJson"/>).</param>
     /// <param name="sources">The opened sources, in declaration order.</param>
     /// <param name="options">Batch size, rank, shifted targets, prefetch, checks.</param>
-    /// <param name="index">The sampler's checkpoint index, when cached (e.g. <see cref="SamplerIndex.Load"/>); built otherwise.</param>
+    /// <param name="index">The sampler's checkpoint index, when cached (e.g. <see cref="SamplerIndex.Load"/>); built where needed otherwise.</param>
     /// <exception cref="SourceCheckException">A source holds fewer tokens than declared, with <see cref="SourceCheckMode.ThrowOnErrors"/>.</exception>
     /// <exception cref="InvalidOperationException">A source does not hold one whole sequence.</exception>
-    public BatchLoader(WeightSchedule schedule, TIntegral integral, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex? index = null)
-        : this(schedule, integral, sources, options, index, ownsSources: false, where: null)
+    public BatchLoader(CompiledRecipe recipe, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex? index = null)
+        : this(recipe, sources, options, index, ownsSources: false, where: null)
     {
     }
 
-    internal BatchLoader(WeightSchedule schedule, TIntegral integral, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex? index, bool ownsSources, string? where)
+    private BatchLoader(CompiledRecipe recipe, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex? index, bool ownsSources, string? where)
+        : base(recipe, sources, options, index, ownsSources, where)
     {
-        _core = new LoaderCore<TIntegral>(schedule, integral, sources, options, index, ownsSources, where);
-        _sampler = _core.Sampler;
-        _sources = _core.Sources;
-        _length = _core.Length;
-        _shifted = _core.Shifted;
-        _width = _core.Width;
-        Slice = _core.Slice;
-        Steps = _core.Steps;
         _prefetch = options.PrefetchDepth > 0;
         // The consumer holds one buffer while the producer keeps PrefetchDepth ready.
         _slots = new Batch[_prefetch ? options.PrefetchDepth + 1 : 1];
-        for (int i = 0; i < _slots.Length; i++) _slots[i] = new Batch(options.BatchSize, _width);
+        for (int i = 0; i < _slots.Length; i++) _slots[i] = new Batch(options.BatchSize, Width);
 
         _cancellation = options.Cancellation;
         if (_cancellation.CanBeCanceled)
         {
             // Registered once here, not per call: a registration per TryNext would allocate on the hot path.
-            _registration = _cancellation.UnsafeRegister(static state => ((BatchLoader<TIntegral>)state!).OnCancelled(), this);
+            _registration = _cancellation.UnsafeRegister(static state => ((BatchLoader)state!).OnCancelled(), this);
         }
     }
 
-    /// <summary>The recipe.</summary>
-    public Recipe.Model.Recipe Recipe => _sampler.Recipe;
-
-    /// <summary>The recipe's content hash.</summary>
-    public string RecipeHash => _sampler.RecipeHash;
-
-    /// <summary>The recipe hash plus a fingerprint of the real sequence counts: what <see cref="State"/> carries.</summary>
-    public string StreamHash => _sampler.StreamHash;
-
-    /// <summary>The sources, in declaration order (a row's source id indexes this list).</summary>
-    public IReadOnlyList<TokenSource> Sources => _sources;
-
-    /// <summary>What the source checks found (RCP013, RCP002), whether or not it was thrown or logged.</summary>
-    public IReadOnlyList<RecipeDiagnostic> Diagnostics => _core.Diagnostics;
-
-    /// <summary>Sequences per source: the permutation domain of one epoch, from the real token counts.</summary>
-    public ReadOnlySpan<long> SequencesPerSource => _sampler.SequencesPerSource;
-
-    /// <summary>This rank's slice of every global batch.</summary>
-    public RankSlice Slice { get; }
-
-    /// <summary>Rows per batch on this rank (B).</summary>
-    public int BatchSize => Slice.Count;
-
-    /// <summary>Tokens per row: L, or L + 1 with the shifted target.</summary>
-    public int Width => _width;
-
-    /// <summary>Batches in the run: floor(samples / global batch).</summary>
-    public long Steps { get; }
-
-    /// <summary>The step of the batch the next <see cref="TryNext"/> returns.</summary>
-    public long NextStep => _nextStep;
-
     /// <summary>
-    /// Where the run stands, counting the batches <see cref="TryNext"/> has returned: the global index of the next
-    /// sample to train on and the recipe hash. The same on every rank. Restore it with <see cref="Restore"/>.
+    /// Opens every source of <paramref name="recipe"/> under <paramref name="dataRoot"/> (its <c>files</c> globs, in
+    /// its <c>format</c>) and returns a loader that owns them.
     /// </summary>
-    public SamplerState State => _core.StateAt(_nextStep);
+    /// <inheritdoc cref="BatchLoader(CompiledRecipe, IReadOnlyList{TokenSource}, LoaderOptions, SamplerIndex?)" path="/exception"/>
+    public static BatchLoader Open(CompiledRecipe recipe, string dataRoot, LoaderOptions options, SamplerIndex? index = null) =>
+        Open(recipe, dataRoot, (sources, where) => new BatchLoader(recipe, sources, options, index, ownsSources: true, where));
 
     /// <summary>Whether a prefetch thread is running (it starts on the first <see cref="TryNext"/>).</summary>
     public bool IsPrefetching => _thread is { IsAlive: true };
@@ -156,7 +107,7 @@ public sealed class BatchLoader<TIntegral> : IDisposable
     /// <exception cref="TokenFormatException">A token could not be read (rethrown from the prefetch thread, at the batch that failed).</exception>
     public bool TryNext([MaybeNullWhen(false)] out Batch batch)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         if (_cancelled) throw new OperationCanceledException("The loader was cancelled.", _cancellation);
         if (!_prefetch) return AssembleHere(out batch);
         if (_thread is null) StartProducer();
@@ -169,12 +120,12 @@ public sealed class BatchLoader<TIntegral> : IDisposable
             while (true)
             {
                 if (_cancelled) throw new OperationCanceledException("The loader was cancelled.", _cancellation);
-                ObjectDisposedException.ThrowIf(_disposed, this);
+                ObjectDisposedException.ThrowIf(IsDisposed, this);
                 if (_produced > _consumed)
                 {
                     batch = _slots[_consumed % _slots.Length];
                     _consumed++;
-                    _nextStep = _startStep + _consumed;
+                    NextStep = _startStep + _consumed;
                     return true;
                 }
                 _error?.Throw();
@@ -195,19 +146,11 @@ public sealed class BatchLoader<TIntegral> : IDisposable
     public Batch Next()
     {
         if (TryNext(out var batch)) return batch;
-        throw _core.RunOver();
+        throw RunOver();
     }
 
-    /// <summary>
-    /// Continues from <paramref name="state"/> (taken from <see cref="State"/> of this or an earlier run): the next
-    /// batch is the one an uninterrupted run would have returned there. A prefetch in flight is discarded.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The state belongs to another recipe (the message names both hashes).</exception>
-    /// <exception cref="ArgumentException">The state is not at a global batch boundary of this loader (another batch size).</exception>
-    public void Restore(SamplerState state)
+    protected override void DiscardInFlight(long step)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        long step = _core.RestoreStep(state);
         StopProducer();
         lock (_gate)
         {
@@ -216,30 +159,30 @@ public sealed class BatchLoader<TIntegral> : IDisposable
             _finished = false;
             _error = null;
         }
-        _nextStep = step;
     }
 
-    /// <summary>Stops the prefetch thread (waiting at most one row copy for it), and unmaps the sources the loader opened.</summary>
-    public void Dispose()
+    /// <summary>Stops the prefetch thread, waiting at most one row copy for it.</summary>
+    protected override void StopWork()
     {
-        if (_disposed) return;
         _registration.Dispose();
         StopProducer();
-        _disposed = true;
+    }
+
+    protected override void ReleaseResources()
+    {
         lock (_gate) Monitor.PulseAll(_gate);
-        _core.Dispose();
     }
 
     private bool AssembleHere([MaybeNullWhen(false)] out Batch batch)
     {
-        if (_nextStep >= Steps)
+        if (NextStep >= Steps)
         {
             batch = null;
             return false;
         }
         batch = _slots[0];
-        if (!Assemble(batch, _nextStep)) throw new OperationCanceledException("The loader was cancelled.", _cancellation);
-        _nextStep++;
+        if (!Assemble(batch, NextStep)) throw new OperationCanceledException("The loader was cancelled.", _cancellation);
+        NextStep++;
         return true;
     }
 
@@ -249,14 +192,15 @@ public sealed class BatchLoader<TIntegral> : IDisposable
         var samples = batch.SampleBuffer;
         var ids = batch.SourceIdBuffer;
         var tokens = batch.Tokens;
-        int rows = _sampler.FillRank(step, Slice, samples);
+        int rows = Sampler.FillRank(step, Slice, samples);
+        int width = Width;
         for (int r = 0; r < rows; r++)
         {
             // Checked per row so Dispose and cancellation wait for at most one window copy, whatever the batch size.
             if (_stop || _cancelled) return false;
             var sample = samples[r];
             ids[r] = sample.Source;
-            _sources[sample.Source].Window(sample.Sequence, _length, _shifted, tokens.Slice(r * _width, _width));
+            ReadRow(sample.Source, sample.Sequence, tokens.Slice(r * width, width));
         }
         batch.Stamp(step, Slice.Start(step));
         return true;
@@ -360,76 +304,6 @@ public sealed class BatchLoader<TIntegral> : IDisposable
                 _error = ExceptionDispatchInfo.Capture(e);
                 Monitor.PulseAll(_gate);
             }
-        }
-    }
-}
-
-/// <summary>
-/// Builds <see cref="BatchLoader{TIntegral}"/>s: from a compiled recipe (specialised on its kernel) or a recipe read
-/// at run time, over sources the caller opened or that the loader opens (and owns) under a data root.
-/// </summary>
-public static class BatchLoader
-{
-    /// <summary>A loader of a recipe read at run time, over sources the caller opened (and disposes).</summary>
-    public static BatchLoader<ModelIntegral> ForRecipe(Recipe.Model.Recipe recipe, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex? index = null)
-    {
-        var schedule = WeightSchedule.For(recipe);
-        return new BatchLoader<ModelIntegral>(schedule, new ModelIntegral(schedule), sources, options, index);
-    }
-
-    /// <summary>A loader of a compiled recipe, specialised on its kernel, over sources the caller opened (and disposes).</summary>
-    public static BatchLoader<KernelIntegral<TKernel>> ForKernel<TKernel>(IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex? index = null)
-        where TKernel : IRecipeKernel =>
-        new(WeightSchedule.For(Samplers.KernelRecipe<TKernel>()), new KernelIntegral<TKernel>(), sources, options, index);
-
-    /// <summary>
-    /// Opens every source of <paramref name="recipe"/> under <paramref name="dataRoot"/> (its <c>files</c> globs, in
-    /// its <c>format</c>) and returns a loader that owns them.
-    /// </summary>
-    public static BatchLoader<ModelIntegral> Open(Recipe.Model.Recipe recipe, string dataRoot, LoaderOptions options, SamplerIndex? index = null)
-    {
-        var schedule = WeightSchedule.For(recipe);
-        return Owning(OpenSources(recipe, dataRoot), sources =>
-            new BatchLoader<ModelIntegral>(schedule, new ModelIntegral(schedule), sources, options, index, ownsSources: true, where: "data root " + dataRoot));
-    }
-
-    /// <summary>Opens every source of the compiled recipe under <paramref name="dataRoot"/>; the loader owns them.</summary>
-    public static BatchLoader<KernelIntegral<TKernel>> Open<TKernel>(string dataRoot, LoaderOptions options, SamplerIndex? index = null)
-        where TKernel : IRecipeKernel
-    {
-        var recipe = Samplers.KernelRecipe<TKernel>();
-        return Owning(OpenSources(recipe, dataRoot), sources =>
-            new BatchLoader<KernelIntegral<TKernel>>(WeightSchedule.For(recipe), new KernelIntegral<TKernel>(), sources, options, index, ownsSources: true, where: "data root " + dataRoot));
-    }
-
-    /// <summary>Opens the sources of <paramref name="recipe"/> under <paramref name="dataRoot"/>, in declaration order; the caller disposes them.</summary>
-    public static IReadOnlyList<TokenSource> OpenSources(Recipe.Model.Recipe recipe, string dataRoot)
-    {
-        ArgumentNullException.ThrowIfNull(recipe);
-        var sources = new List<TokenSource>(recipe.Sources.Count);
-        try
-        {
-            foreach (var source in recipe.Sources) sources.Add(TokenSource.Open(source, dataRoot));
-        }
-        catch
-        {
-            foreach (var source in sources) source.Dispose();
-            throw;
-        }
-        return sources;
-    }
-
-    /// <summary>Creates a loader over sources it will own, unmapping them when the creation throws.</summary>
-    internal static TLoader Owning<TLoader>(IReadOnlyList<TokenSource> sources, Func<IReadOnlyList<TokenSource>, TLoader> create)
-    {
-        try
-        {
-            return create(sources);
-        }
-        catch
-        {
-            foreach (var source in sources) source.Dispose();
-            throw;
         }
     }
 }

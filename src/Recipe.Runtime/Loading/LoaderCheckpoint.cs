@@ -7,7 +7,8 @@ namespace Recipe.Runtime.Loading;
 
 /// <summary>
 /// The loader's resume state as a small JSON file,
-/// <c>{"nextSample": 123456, "recipeHash": "0123456789abcdef", "stream": 2}</c>, for trainers that checkpoint files
+/// <c>{"nextSample": 123456, "recipeHash": "0123456789abcdef", "stream": 2}</c> (<c>recipeHash</c> holds the
+/// <see cref="SamplerState.StreamHash"/>; the key predates the name), for trainers that checkpoint files
 /// rather than a struct. The state is the same on every rank (it counts global samples), so one rank can write it for
 /// all. <c>stream</c> is the version of the sampler's stream: the same recipe gives another stream under another
 /// version (version 2 changed the permutation within sources and the static closed form), so a file written under
@@ -30,7 +31,7 @@ public static class LoaderCheckpoint
         {
             writer.WriteStartObject();
             writer.WriteNumber(NextSample, state.NextSample);
-            writer.WriteString(RecipeHash, state.RecipeHash);
+            writer.WriteString(RecipeHash, state.StreamHash);
             writer.WriteNumber(Stream, StreamVersion);
             writer.WriteEndObject();
         }

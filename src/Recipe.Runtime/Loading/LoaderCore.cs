@@ -7,64 +7,105 @@ using Recipe.Runtime.Sampling;
 namespace Recipe.Runtime.Loading;
 
 /// <summary>
-/// What every loader shares whatever assembles its batches (<see cref="BatchLoader{TIntegral}"/> on the CPU, the
-/// device loader of Recipe.Runtime.Device on an accelerator): sources checked against the recipe, the sampler over
-/// their real sequence counts, the rank slice, the run's steps and the resume state. One copy, so both loaders
-/// accept the same inputs, report the same findings and read the same stream.
+/// What every loader shares whatever assembles its batches (<see cref="BatchLoader"/> on the CPU, the device loader
+/// of Recipe.Runtime.Device on an accelerator): sources checked against the recipe, the sampler over their real
+/// sequence counts, the rank slice, the run's steps and the resume state. One copy, so both loaders accept the same
+/// inputs, report the same findings and read the same stream.
 /// </summary>
-internal sealed class LoaderCore<TIntegral> : IDisposable
-    where TIntegral : struct, IScheduleIntegral
+public abstract class LoaderCore : IDisposable
 {
+    private readonly TokenSource[] _sources;
     private readonly bool _ownsSources;
 
-    public LoaderCore(WeightSchedule schedule, TIntegral integral, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex? index, bool ownsSources, string? where)
+    /// <summary>Checks <paramref name="sources"/> against <paramref name="recipe"/> and sizes every epoch from them.</summary>
+    /// <param name="recipe">The compiled recipe.</param>
+    /// <param name="sources">The opened sources, in declaration order.</param>
+    /// <param name="options">Batch size, rank, shifted targets, checks.</param>
+    /// <param name="index">The sampler's checkpoint index, when cached; built where the sampler needs one otherwise.</param>
+    /// <param name="ownsSources">Whether <see cref="Dispose"/> unmaps the sources (the loader opened them).</param>
+    /// <param name="where">Where the sources were opened (the data root), for the findings' messages.</param>
+    /// <exception cref="SourceCheckException">A source holds fewer tokens than declared, with <see cref="SourceCheckMode.ThrowOnErrors"/>.</exception>
+    /// <exception cref="InvalidOperationException">A source does not hold one whole sequence.</exception>
+    protected LoaderCore(CompiledRecipe recipe, IReadOnlyList<TokenSource> sources, LoaderOptions options, SamplerIndex? index, bool ownsSources, string? where)
     {
-        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var recipe = schedule.Recipe;
-        SourceChecks.CheckShape(recipe, sources);
-        Length = recipe.SequenceLength;
+        var model = recipe.Model;
+        SourceChecks.CheckShape(model, sources);
+        Recipe = recipe;
         Shifted = options.Shifted;
-        Width = checked(Length + (Shifted ? 1 : 0));
+        Width = checked(recipe.SequenceLength + (Shifted ? 1 : 0));
 
-        Diagnostics = SourceChecks.Check(recipe, sources, Shifted, where);
-        Report(recipe, Diagnostics, options);
+        Diagnostics = SourceChecks.Check(model, sources, Shifted, where);
+        Report(recipe.Name, Diagnostics, options);
 
-        var sequences = SourceChecks.SequenceCounts(sources, Length, Shifted);
-        Sampler = new Sampler<TIntegral>(schedule, integral, index ?? SamplerIndex.Build(schedule, integral), sequences);
-        Sources = new List<TokenSource>(sources).ToArray();
+        var sequences = SourceChecks.SequenceCounts(sources, recipe.SequenceLength, Shifted);
+        Sampler = recipe.CreateSampler(index, sequences, options.IndexProgress);
+        _sources = new List<TokenSource>(sources).ToArray();
         _ownsSources = ownsSources;
         Slice = new RankSlice(options.Rank, options.WorldSize, options.BatchSize * options.WorldSize).Validate();
         Steps = recipe.Samples / Slice.GlobalBatchSize;
     }
 
-    /// <summary>Not thread-safe: one assembling thread at a time.</summary>
-    public Sampler<TIntegral> Sampler { get; }
+    /// <summary>The recipe.</summary>
+    public CompiledRecipe Recipe { get; }
 
-    public TokenSource[] Sources { get; }
+    /// <summary>The recipe hash plus a fingerprint of the real sequence counts: what <see cref="State"/> carries.</summary>
+    public string StreamHash => Sampler.StreamHash;
 
+    /// <summary>The sources, in declaration order (a row's source id indexes this list).</summary>
+    public IReadOnlyList<TokenSource> Sources => _sources;
+
+    /// <summary>What the source checks found (RCP013, RCP002), whether or not it was thrown or logged.</summary>
     public IReadOnlyList<RecipeDiagnostic> Diagnostics { get; }
 
-    public int Length { get; }
+    /// <summary>Sequences per source: the permutation domain of one epoch, from the real token counts.</summary>
+    public ReadOnlySpan<long> SequencesPerSource => Sampler.SequencesPerSource;
 
-    public bool Shifted { get; }
-
-    public int Width { get; }
-
+    /// <summary>This rank's slice of every global batch.</summary>
     public RankSlice Slice { get; }
 
+    /// <summary>Rows per batch on this rank (B).</summary>
+    public int BatchSize => Slice.Count;
+
+    /// <summary>Tokens per row: L, or L + 1 with the shifted target.</summary>
+    public int Width { get; }
+
+    /// <summary>Batches in the run: floor(samples / global batch).</summary>
     public long Steps { get; }
 
-    /// <summary>What <c>Next</c> throws past the last batch.</summary>
-    public InvalidOperationException RunOver() =>
-        new($"The run of recipe '{Sampler.Recipe.Name}' is over: all {Steps} batches of {Slice.GlobalBatchSize} samples were returned.");
+    /// <summary>The step of the batch the next <c>TryNext</c> returns.</summary>
+    public long NextStep { get; protected set; }
 
-    public SamplerState StateAt(long step) => Sampler.StateAt(step * Slice.GlobalBatchSize);
+    /// <summary>
+    /// Where the run stands, counting the batches <c>TryNext</c> has returned: the global index of the next sample to
+    /// train on and the stream hash. The same on every rank, and the same for the CPU and the device loader at the same
+    /// step. Restore it with <see cref="Restore"/> on either.
+    /// </summary>
+    public SamplerState State => Sampler.StateAt(NextStep * Slice.GlobalBatchSize);
 
-    /// <summary>The step to continue from after <paramref name="state"/>; throws when it belongs to another stream or batch size.</summary>
-    public long RestoreStep(SamplerState state)
+    /// <summary>Whether rows carry the shifted target (L + 1 tokens).</summary>
+    protected bool Shifted { get; }
+
+    /// <summary>The stream. Not thread-safe: one assembling thread at a time.</summary>
+    protected Sampler Sampler { get; }
+
+    /// <summary>Whether <see cref="Dispose"/> has run.</summary>
+    protected bool IsDisposed { get; private set; }
+
+    /// <summary>Source <paramref name="source"/>'s sequence <paramref name="sequence"/> as the row <paramref name="row"/>.</summary>
+    protected void ReadRow(int source, long sequence, Span<int> row) => _sources[source].Window(sequence, Recipe.SequenceLength, Shifted, row);
+
+    /// <summary>
+    /// Continues from <paramref name="state"/> (from <see cref="State"/> of this loader, the other kind, or an earlier
+    /// run): the next batch is the one an uninterrupted run would have returned there. Batches in flight are discarded.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The state belongs to another recipe (the message names both hashes).</exception>
+    /// <exception cref="ArgumentException">The state is not at a global batch boundary of this loader (another batch size).</exception>
+    public void Restore(SamplerState state)
     {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         long next = Sampler.Resume(state);
         int global = Slice.GlobalBatchSize;
         if (next % global != 0)
@@ -73,21 +114,78 @@ internal sealed class LoaderCore<TIntegral> : IDisposable
                 $"The saved state is at sample {next}, not at a boundary of this loader's global batch of {global} samples ({Slice.Count} per rank × {Slice.WorldSize} ranks); resume with the global batch size of the run that saved it.",
                 nameof(state));
         }
-        return next / global;
+        long step = next / global;
+        DiscardInFlight(step);
+        NextStep = step;
     }
 
-    /// <summary>Unmaps the sources when the loader opened them.</summary>
+    /// <summary>Stops the work in flight before <see cref="Restore"/> continues at <paramref name="step"/>.</summary>
+    protected abstract void DiscardInFlight(long step);
+
+    /// <summary>What <c>Next</c> throws past the last batch.</summary>
+    protected InvalidOperationException RunOver() =>
+        new($"The run of recipe '{Recipe.Name}' is over: all {Steps} batches of {Slice.GlobalBatchSize} samples were returned.");
+
+    /// <summary>Stops the work in flight, frees what the loader holds, and unmaps the sources it opened.</summary>
     public void Dispose()
     {
-        if (!_ownsSources) return;
-        foreach (var source in Sources) source.Dispose();
+        if (IsDisposed) return;
+        StopWork();
+        IsDisposed = true;
+        ReleaseResources();
+        if (_ownsSources)
+        {
+            foreach (var source in _sources) source.Dispose();
+        }
+        GC.SuppressFinalize(this);
     }
 
-    private static void Report(Recipe.Model.Recipe recipe, IReadOnlyList<RecipeDiagnostic> diagnostics, LoaderOptions options)
+    /// <summary>First step of <see cref="Dispose"/>: stop assembling (the loader is not yet marked disposed).</summary>
+    protected abstract void StopWork();
+
+    /// <summary>Second step of <see cref="Dispose"/>: free buffers and wake waiters (the loader is marked disposed).</summary>
+    protected abstract void ReleaseResources();
+
+    /// <summary>Opens the sources of <paramref name="recipe"/> under <paramref name="dataRoot"/>, in declaration order; the caller disposes them.</summary>
+    public static IReadOnlyList<TokenSource> OpenSources(CompiledRecipe recipe, string dataRoot)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        var sources = new List<TokenSource>(recipe.SourceCount);
+        try
+        {
+            foreach (var source in recipe.Model.Sources) sources.Add(TokenSource.Open(source, dataRoot));
+        }
+        catch
+        {
+            foreach (var source in sources) source.Dispose();
+            throw;
+        }
+        return sources;
+    }
+
+    /// <summary>
+    /// Opens the sources of <paramref name="recipe"/> under <paramref name="dataRoot"/> and creates a loader that owns
+    /// them, unmapping them when the creation throws.
+    /// </summary>
+    protected static TLoader Open<TLoader>(CompiledRecipe recipe, string dataRoot, Func<IReadOnlyList<TokenSource>, string, TLoader> create)
+    {
+        var sources = OpenSources(recipe, dataRoot);
+        try
+        {
+            return create(sources, "data root " + dataRoot);
+        }
+        catch
+        {
+            foreach (var source in sources) source.Dispose();
+            throw;
+        }
+    }
+
+    private static void Report(string recipe, IReadOnlyList<RecipeDiagnostic> diagnostics, LoaderOptions options)
     {
         bool errors = false;
         foreach (var diagnostic in diagnostics) errors |= diagnostic.Severity == RecipeSeverity.Error;
-        if (errors && options.SourceChecks == SourceCheckMode.ThrowOnErrors) throw new SourceCheckException(recipe.Name, diagnostics);
+        if (errors && options.SourceChecks == SourceCheckMode.ThrowOnErrors) throw new SourceCheckException(recipe, diagnostics);
         if (options.Log is null) return;
         foreach (var diagnostic in diagnostics) options.Log(diagnostic);
     }

@@ -4,7 +4,7 @@ using Recipe.Model;
 
 namespace Recipe.Runtime.Loading;
 
-/// <summary>What <see cref="BatchLoader{TIntegral}"/> does when the opened sources disagree with the recipe.</summary>
+/// <summary>What <see cref="BatchLoader"/> does when the opened sources disagree with the recipe.</summary>
 public enum SourceCheckMode
 {
     /// <summary>
@@ -19,7 +19,7 @@ public enum SourceCheckMode
     LogOnly,
 }
 
-/// <summary>How a <see cref="BatchLoader{TIntegral}"/> cuts the recipe's sample stream into batches.</summary>
+/// <summary>How a <see cref="BatchLoader"/> cuts the recipe's sample stream into batches.</summary>
 public sealed class LoaderOptions
 {
     /// <summary>Rows per batch on this rank (B). The global batch is B · <see cref="WorldSize"/>.</summary>
@@ -39,7 +39,7 @@ public sealed class LoaderOptions
 
     /// <summary>
     /// Batches the prefetch thread may assemble ahead of the consumer. 0 assembles each batch on the caller's
-    /// thread inside <see cref="BatchLoader{TIntegral}.TryNext"/> (no thread; useful to measure or debug).
+    /// thread inside <see cref="BatchLoader.TryNext"/> (no thread; useful to measure or debug).
     /// </summary>
     public int PrefetchDepth { get; init; } = 4;
 
@@ -49,15 +49,21 @@ public sealed class LoaderOptions
     /// <summary>
     /// Receives the source checks' warnings (and, with <see cref="SourceCheckMode.LogOnly"/>, their errors). Writes
     /// to standard error by default so an over-repeated source is never silent; null discards them (they stay in
-    /// <see cref="BatchLoader{TIntegral}.Diagnostics"/>).
+    /// <see cref="LoaderCore.Diagnostics"/>).
     /// </summary>
     public Action<RecipeDiagnostic>? Log { get; init; } = StandardErrorLog;
 
     /// <summary>
-    /// Stops the loader: the prefetch thread exits, and <see cref="BatchLoader{TIntegral}.TryNext"/> throws
+    /// Stops the loader: the prefetch thread exits, and <see cref="BatchLoader.TryNext"/> throws
     /// <see cref="OperationCanceledException"/> from then on.
     /// </summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// Reports the pass that builds the sampler's checkpoint index (from 0 to 1) when the loader builds one: a
+    /// schedule that is not a static mix in closed form, with no cached index given.
+    /// </summary>
+    public IProgress<double>? IndexProgress { get; init; }
 
     /// <summary>Writes one diagnostic per line to standard error, as the CLI prints them.</summary>
     public static void StandardErrorLog(RecipeDiagnostic diagnostic) => Console.Error.WriteLine(diagnostic.ToString());

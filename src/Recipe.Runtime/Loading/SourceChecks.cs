@@ -7,7 +7,7 @@ using Recipe.Runtime.Data;
 namespace Recipe.Runtime.Loading;
 
 /// <summary>
-/// Checks opened sources against the recipe (issue 4 item 5) with the model's own rules, so the loader reports the
+/// Checks opened sources against the recipe with the model's own rules, so the loader reports the
 /// same IDs and messages as the build and the CLI: RCP013 when a source holds fewer tokens than the recipe declares
 /// (<see cref="RecipeValidator"/> against a <see cref="SourceManifest"/> of the real counts), and RCP002 when the real
 /// sizes imply more epochs than the source's limit (the validator on the recipe with the real sizes).

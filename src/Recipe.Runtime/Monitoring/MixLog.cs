@@ -5,7 +5,7 @@ using Recipe.Model;
 
 namespace Recipe.Runtime.Monitoring;
 
-/// <summary>The log line of the current mix (reference 001 section 5, <c>log_mixing_state</c>).</summary>
+/// <summary>The log line of the current mix: the step, the progress and every source's weight w(t).</summary>
 public static class MixLog
 {
     /// <summary>

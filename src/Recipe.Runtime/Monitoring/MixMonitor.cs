@@ -8,7 +8,7 @@ using Recipe.Model;
 namespace Recipe.Runtime.Monitoring;
 
 /// <summary>
-/// Per-source training loss, to guide the mix of the next restart (reference 001 section 7, <c>MixMonitor</c>):
+/// Per-source training loss, to guide the mix of the next restart:
 /// an exponential moving average of each source's loss, the last two windows of its per-row losses, and the tokens
 /// it has contributed. <see cref="Recommend(int)"/> compares the mean loss of the last window with the window before
 /// it: a plateau suggests less weight, a rise more, a healthy decrease no change.

@@ -2,7 +2,7 @@ using System;
 
 namespace Recipe.Runtime.Monitoring;
 
-/// <summary>Settings of a <see cref="MixMonitor"/>; the defaults are those of reference 001 section 7.</summary>
+/// <summary>Settings of a <see cref="MixMonitor"/>.</summary>
 public sealed record MixMonitorOptions
 {
     /// <summary>The largest <see cref="Window"/>: the monitor keeps two windows of doubles per source, allocated up front.</summary>

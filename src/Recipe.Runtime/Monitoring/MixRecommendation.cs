@@ -1,6 +1,6 @@
 namespace Recipe.Runtime.Monitoring;
 
-/// <summary>What the recent loss of a source says about its place in the mix (reference 001 section 7).</summary>
+/// <summary>What the recent loss of a source says about its place in the mix.</summary>
 public enum MixVerdict
 {
     /// <summary>Fewer than two windows of losses recorded: no trend yet (reference: <c>insufficient_data</c>).</summary>
@@ -32,7 +32,7 @@ public enum MixAction
 /// <summary>
 /// The verdict on one source: the mean of the most recent window of per-row losses against the mean of the window
 /// before it. Advice for a human deciding the next restart's mix, not a signal to change weights inside a run
-/// (reference 001 section 7: the loss is noisy and depends on every other source).
+/// (the loss is noisy and depends on every other source).
 /// </summary>
 /// <param name="Source">Index of the source, in the recipe's declaration order.</param>
 /// <param name="Name">Name of the source.</param>

@@ -2,7 +2,6 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using Recipe.Model;
 
 namespace Recipe.Runtime.Sampling;
 
@@ -15,18 +14,18 @@ internal partial struct DeadlineScheduler<TIntegral>
     internal const int MaxLaneSources = 8;
 
     /// <summary>Whether <see cref="SkipInLanes"/> runs in lanes here for this schedule (else the schedulers skip one by one).</summary>
-    internal static bool LanesSupported(WeightSchedule schedule) => InRegisters(schedule.SourceCount);
+    internal static bool LanesSupported(int sources) => InRegisters(sources);
 
     private static bool InRegisters(int sources) => VectorPaths.Enabled && Avx2.IsSupported && sources <= MaxLaneSources;
 
     /// <summary>Eight schedulers whose rings share two arrays, as <see cref="SkipInLanes"/> needs.</summary>
-    internal static DeadlineScheduler<TIntegral>[] CreateLanes(WeightSchedule schedule, TIntegral integral)
+    internal static DeadlineScheduler<TIntegral>[] CreateLanes(CompiledRecipe<TIntegral> recipe)
     {
-        int stride = schedule.SourceCount * Ring;
+        int stride = recipe.SourceCount * Ring;
         var keys = new long[LaneCount * stride];
         var releases = new long[LaneCount * stride];
         var chains = new DeadlineScheduler<TIntegral>[LaneCount];
-        for (int c = 0; c < LaneCount; c++) chains[c] = new DeadlineScheduler<TIntegral>(schedule, integral, keys, releases, c * stride);
+        for (int c = 0; c < LaneCount; c++) chains[c] = new DeadlineScheduler<TIntegral>(recipe, keys, releases, c * stride);
         return chains;
     }
 

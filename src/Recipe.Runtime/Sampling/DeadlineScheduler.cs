@@ -91,17 +91,18 @@ internal partial struct DeadlineScheduler<TIntegral>
         public double ProofBase, ProofSlope;
     }
 
-    public DeadlineScheduler(WeightSchedule schedule, TIntegral integral)
-        : this(schedule, integral, null, null, 0)
+    public DeadlineScheduler(CompiledRecipe<TIntegral> recipe)
+        : this(recipe, null, null, 0)
     {
     }
 
     /// <summary>A scheduler whose rings are at <paramref name="ringBase"/> in arrays it shares (see SkipInLanes).</summary>
-    private DeadlineScheduler(WeightSchedule schedule, TIntegral integral, long[]? ringKeys, long[]? ringReleases, int ringBase)
+    private DeadlineScheduler(CompiledRecipe<TIntegral> recipe, long[]? ringKeys, long[]? ringReleases, int ringBase)
     {
+        var schedule = recipe.Schedule;
         _schedule = schedule;
-        _integral = integral;
-        _sequenceLength = schedule.Recipe.SequenceLength;
+        _integral = recipe.Integral;
+        _sequenceLength = recipe.SequenceLength;
         int k = schedule.SourceCount;
         _segments = new WeightSegment[schedule.Segments.Count];
         for (int p = 0; p < _segments.Length; p++) _segments[p] = schedule.Segments[p];
@@ -110,10 +111,10 @@ internal partial struct DeadlineScheduler<TIntegral>
         _sourceBits = Math.Max(1, 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)(k - 1)));
         _sourceMask = (1L << _sourceBits) - 1;
         // Windows beyond twice the run (plus slack) are treated as never due: a source whose weight falls to 0.
-        _limit = 2 * schedule.Recipe.Samples + 1024;
+        _limit = 2 * recipe.Samples + 1024;
         if (_limit >= long.MaxValue >> (_sourceBits + RingBits + 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(schedule), schedule.Recipe.Samples, $"A run of {schedule.Recipe.Samples} samples over {k} sources is beyond the scheduler's range.");
+            throw new ArgumentOutOfRangeException(nameof(recipe), recipe.Samples, $"A run of {recipe.Samples} samples over {k} sources is beyond the scheduler's range.");
         }
         _key = new long[k];
         _release = new long[k];

@@ -1,5 +1,4 @@
 using System;
-using Recipe.Model;
 
 namespace Recipe.Runtime.Sampling;
 
@@ -7,7 +6,8 @@ namespace Recipe.Runtime.Sampling;
 /// The stream of a sampler read in order, assigned ahead in the eight lanes of <c>DeadlineScheduler.AssignInLanes</c>:
 /// eight consecutive stretches of the run at once, each from a checkpoint of the index (so each exact from its first
 /// sample: no guess). The choices are kept, a byte a sample, and the ordinals counted from each stretch's checkpoint as
-/// the samples are given out. A read that does not continue the last one is not served here (see Sampler.Fill).
+/// the samples are given out. A read that does not continue the last one is not served here (see
+/// <see cref="DeadlineAssignment{TIntegral}"/>).
 /// </summary>
 internal sealed class LaneReadAhead<TIntegral>
     where TIntegral : struct, IScheduleIntegral
@@ -25,14 +25,14 @@ internal sealed class LaneReadAhead<TIntegral>
     private long _start = -1;
 
     /// <summary>A read-ahead over <paramref name="index"/>'s checkpoints; where <see cref="Pays"/>.</summary>
-    public LaneReadAhead(WeightSchedule schedule, TIntegral integral, SamplerIndex index)
+    public LaneReadAhead(CompiledRecipe<TIntegral> recipe, SamplerIndex index)
     {
         long span = Math.Clamp((index.Checkpoints - 1) / (2 * Lanes), 1, MaxSpan / index.Interval) * index.Interval;
         _index = index;
-        _integral = integral;
-        _sequenceLength = schedule.Recipe.SequenceLength;
-        _sources = schedule.SourceCount;
-        _chains = DeadlineScheduler<TIntegral>.CreateLanes(schedule, integral);
+        _integral = recipe.Integral;
+        _sequenceLength = recipe.SequenceLength;
+        _sources = recipe.SourceCount;
+        _chains = DeadlineScheduler<TIntegral>.CreateLanes(recipe);
         _span = span;
         _choices = new byte[Lanes * span];
         _counts = new long[Lanes * _sources];
@@ -48,9 +48,8 @@ internal sealed class LaneReadAhead<TIntegral>
     /// Whether a read-ahead pays: the lanes run here (AVX-512, up to 8 sources) and the index has checkpoints enough
     /// for eight stretches of whole intervals up to <see cref="MaxSpan"/> samples (four at the default interval).
     /// </summary>
-    public static bool Pays(WeightSchedule schedule, SamplerIndex index) =>
-        DeadlineScheduler<TIntegral>.LanesSupported(schedule) && index.Periodic is null && index.Checkpoints >= 2 * Lanes + 1
-        && index.Interval <= MaxSpan;
+    public static bool Pays(int sources, SamplerIndex index) =>
+        DeadlineScheduler<TIntegral>.LanesSupported(sources) && index.Checkpoints >= 2 * Lanes + 1 && index.Interval <= MaxSpan;
 
     /// <summary>Sources and ordinals of samples <paramref name="first"/> .. + <paramref name="sources"/>.Length − 1.</summary>
     public void Assign(long first, Span<int> sources, Span<long> ordinals)

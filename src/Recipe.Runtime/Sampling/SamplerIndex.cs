@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Text;
-using Recipe.Model;
 
 namespace Recipe.Runtime.Sampling;
 
@@ -11,8 +10,7 @@ namespace Recipe.Runtime.Sampling;
 /// source's count as its difference from floor(T_k(n)), which exactness keeps within one, so one signed byte per
 /// source per checkpoint: 0.98 MB per 1e9 samples per 8 sources at the default interval. Built once per recipe (a
 /// pass over the run: up to 8 sources, eight parts of it side by side in vector lanes) and cacheable on disk, keyed by
-/// the recipe hash. A static mix in closed form needs none: its
-/// index holds the state at 0 only (see <see cref="Build{TIntegral}(WeightSchedule, TIntegral, int, IProgress{double})"/>).
+/// the recipe hash. A static mix in closed form needs none (<see cref="Sampler.Index"/> is null there).
 /// </summary>
 public sealed class SamplerIndex
 {
@@ -34,9 +32,6 @@ public sealed class SamplerIndex
 
     public string RecipeHash { get; }
 
-    /// <summary>The closed form this index was built from (a static mix of short period), so a sampler need not build it again.</summary>
-    internal PeriodicSchedule? Periodic { get; private init; }
-
     public int SourceCount { get; }
 
     public int Interval { get; }
@@ -50,62 +45,51 @@ public sealed class SamplerIndex
     public long Bytes => _deltas.Length;
 
     /// <summary>
-    /// Runs the scheduler over the whole run once and keeps every <paramref name="interval"/>-th state. For a static
-    /// mix in closed form (<c>PeriodicSchedule</c>) there is no pass: Locate computes any sample directly, so the
-    /// interval is set to int.MaxValue whatever is asked, and the index holds the state at 0 (and at every
-    /// int.MaxValue samples).
+    /// Runs the deadline scheduler over the whole run once and keeps every <paramref name="interval"/>-th state.
+    /// <see cref="CompiledRecipe.CreateSampler"/> builds one where the sampler needs it; build it here to save it.
     /// </summary>
-    public static SamplerIndex Build<TIntegral>(WeightSchedule schedule, TIntegral integral, int interval = DefaultInterval, IProgress<double>? progress = null)
+    public static SamplerIndex Build(CompiledRecipe recipe, int interval = DefaultInterval, IProgress<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        return recipe.BuildIndex(interval, progress);
+    }
+
+    /// <summary><see cref="Build(CompiledRecipe, int, IProgress{double})"/> specialised on the recipe's integral.</summary>
+    internal static SamplerIndex Build<TIntegral>(CompiledRecipe<TIntegral> recipe, int interval, IProgress<double>? progress)
         where TIntegral : struct, IScheduleIntegral =>
-        Build(schedule, integral, interval, progress, DeadlineScheduler<TIntegral>.LanesSupported(schedule), LaneWarmup, guess: null);
+        Build(recipe, interval, progress, DeadlineScheduler<TIntegral>.LanesSupported(recipe.SourceCount), LaneWarmup, guess: null);
 
     /// <summary>Samples a lane starts before the part of the run it records: where its guessed state has become exact.</summary>
     internal const int LaneWarmup = 65536;
 
     /// <summary>
-    /// <see cref="Build{TIntegral}(WeightSchedule, TIntegral, int, IProgress{double})"/>, in lanes or not, with the lanes'
-    /// warm-up and (tests) their guessed starting states.
+    /// <see cref="Build(CompiledRecipe, int, IProgress{double})"/>, in lanes or not, with the lanes' warm-up and
+    /// (tests) their guessed starting states.
     /// </summary>
-    internal static SamplerIndex Build<TIntegral>(WeightSchedule schedule, TIntegral integral, int interval, IProgress<double>? progress, bool lanes, int warmup, Func<long, long[]>? guess)
+    internal static SamplerIndex Build<TIntegral>(CompiledRecipe<TIntegral> recipe, int interval, IProgress<double>? progress, bool lanes, int warmup, Func<long, long[]>? guess)
         where TIntegral : struct, IScheduleIntegral
     {
         if (interval < 1) throw new ArgumentOutOfRangeException(nameof(interval), interval, "The checkpoint interval must be at least 1.");
-        var recipe = schedule.Recipe;
-        int k = schedule.SourceCount;
+        var integral = recipe.Integral;
+        int k = recipe.SourceCount;
         long samples = recipe.Samples;
         long checkpoints = samples / interval + 1;
-        if (PeriodicSchedule.TryCreate(schedule) is { } periodic)
-        {
-            // A static mix in closed form: Locate computes any sample directly, so the state at 0 (and at every
-            // int.MaxValue samples, the widest interval the format holds) is all the index keeps.
-            interval = int.MaxValue;
-            checkpoints = samples / interval + 1;
-            var states = new sbyte[checkpoints * k];
-            var counts = new long[k];
-            for (long c = 0; c < checkpoints; c++)
-            {
-                periodic.CountsAt(c * interval, counts);
-                Record(states, c, c * interval, counts, integral, recipe.SequenceLength);
-            }
-            progress?.Report(1.0);
-            return new SamplerIndex(Model.RecipeHash.Compute(recipe), k, interval, samples, states) { Periodic = periodic };
-        }
         var deltas = new sbyte[checkpoints * k];
         int warmupIntervals = (int)(((long)warmup + interval - 1) / interval);
         if (lanes && checkpoints - 1 >= 4L * (warmupIntervals + 1) * DeadlineScheduler<TIntegral>.LaneCount)
         {
-            var built = new SamplerIndex(Model.RecipeHash.Compute(recipe), k, interval, samples, deltas)
+            var built = new SamplerIndex(recipe.Hash, k, interval, samples, deltas)
             {
                 BuiltInLanes = true,
-                Reruns = BuildInLanes(schedule, integral, interval, checkpoints, deltas, warmupIntervals, guess ?? (at => GuessCounts(integral, at, k, recipe.SequenceLength)), progress),
+                Reruns = BuildInLanes(recipe, interval, checkpoints, deltas, warmupIntervals, guess ?? (at => GuessCounts(integral, at, k, recipe.SequenceLength)), progress),
             };
             progress?.Report(1.0);
             return built;
         }
         Record(deltas, 0, 0, new long[k], integral, recipe.SequenceLength);
-        PassOneByOne(schedule, integral, interval, deltas, 0, new long[k], checkpoints - 1, progress);
+        PassOneByOne(recipe, interval, deltas, 0, new long[k], checkpoints - 1, progress);
         progress?.Report(1.0);
-        return new SamplerIndex(Model.RecipeHash.Compute(recipe), k, interval, samples, deltas);
+        return new SamplerIndex(recipe.Hash, k, interval, samples, deltas);
     }
 
     /// <summary>Whether the pass ran in lanes (tests).</summary>
@@ -115,7 +99,7 @@ public sealed class SamplerIndex
     internal int Reruns { get; private init; }
 
     /// <summary>
-    /// The pass of <see cref="Build{TIntegral}(WeightSchedule, TIntegral, int, IProgress{double})"/> in eight lanes
+    /// The pass of <see cref="Build(CompiledRecipe, int, IProgress{double})"/> in eight lanes
     /// (<c>DeadlineScheduler.SkipInLanes</c>): the run is cut into eight parts, one per lane. The first lane starts at
     /// sample 0; each other starts <paramref name="warmupIntervals"/> checkpoints before its part from a guessed state
     /// (the counts nearest the targets), which the earliest-deadline rule forgets within a few hundred samples. Where
@@ -123,11 +107,12 @@ public sealed class SamplerIndex
     /// every later state exact too; where not, the part is built again from the exact state. So the index is that
     /// of one pass whatever the guesses. Returns the parts built again.
     /// </summary>
-    private static int BuildInLanes<TIntegral>(WeightSchedule schedule, TIntegral integral, int interval, long checkpoints, sbyte[] deltas, int warmupIntervals, Func<long, long[]> guess, IProgress<double>? progress)
+    private static int BuildInLanes<TIntegral>(CompiledRecipe<TIntegral> recipe, int interval, long checkpoints, sbyte[] deltas, int warmupIntervals, Func<long, long[]> guess, IProgress<double>? progress)
         where TIntegral : struct, IScheduleIntegral
     {
         const int lanes = DeadlineScheduler<TIntegral>.LaneCount;
-        int k = schedule.SourceCount, sequenceLength = schedule.Recipe.SequenceLength;
+        var integral = recipe.Integral;
+        int k = recipe.SourceCount, sequenceLength = recipe.SequenceLength;
         long intervals = checkpoints - 1;
         // Every lane runs the same rounds: lane 0 records checkpoints [0, rounds], lane c > 0 starts at first[c] and
         // records (part[c], part[c + 1]], part[c] = first[c] + warmup being where it is checked.
@@ -136,7 +121,7 @@ public sealed class SamplerIndex
         var part = new long[lanes + 1];
         for (int c = 1; c <= lanes; c++) part[c] = Math.Min(intervals, rounds + (c - 1) * (rounds - warmupIntervals));
         for (int c = 1; c < lanes; c++) first[c] = part[c] - warmupIntervals;
-        var chains = DeadlineScheduler<TIntegral>.CreateLanes(schedule, integral);
+        var chains = DeadlineScheduler<TIntegral>.CreateLanes(recipe);
         for (int c = 0; c < lanes; c++) chains[c].Reset(first[c] * interval, c == 0 ? new long[k] : guess(first[c] * interval));
         Record(deltas, 0, 0, chains[0].Counts, integral, sequenceLength);
         // Each lane's counts where its part starts (the check) and ends (the next lane's exact start, once checked).
@@ -164,7 +149,7 @@ public sealed class SamplerIndex
 
         // A part whose start is not the exact state is built again one by one, from the exact state; so is one that met
         // a count off by more than a byte (exact, so the pass one by one meets it too, and reports where).
-        if (overflow[0]) PassOneByOne(schedule, integral, interval, deltas, 0, new long[k], part[1], null);
+        if (overflow[0]) PassOneByOne(recipe, interval, deltas, 0, new long[k], part[1], null);
         int reruns = 0;
         var exact = endCounts[0];
         for (int c = 1; c < lanes && part[c] < part[c + 1]; c++)
@@ -175,7 +160,7 @@ public sealed class SamplerIndex
                 continue;
             }
             reruns++;
-            exact = PassOneByOne(schedule, integral, interval, deltas, part[c], exact, part[c + 1], null);
+            exact = PassOneByOne(recipe, interval, deltas, part[c], exact, part[c + 1], null);
         }
         return reruns;
     }
@@ -184,16 +169,16 @@ public sealed class SamplerIndex
     /// The scheduler one step at a time from checkpoint <paramref name="from"/> (with <paramref name="counts"/>) to
     /// <paramref name="to"/>, recording checkpoints from + 1 .. to; returns the counts at <paramref name="to"/>.
     /// </summary>
-    private static long[] PassOneByOne<TIntegral>(WeightSchedule schedule, TIntegral integral, int interval, sbyte[] deltas, long from, long[] counts, long to, IProgress<double>? progress)
+    private static long[] PassOneByOne<TIntegral>(CompiledRecipe<TIntegral> recipe, int interval, sbyte[] deltas, long from, long[] counts, long to, IProgress<double>? progress)
         where TIntegral : struct, IScheduleIntegral
     {
-        var scheduler = new DeadlineScheduler<TIntegral>(schedule, integral);
+        var scheduler = new DeadlineScheduler<TIntegral>(recipe);
         scheduler.Reset(from * interval, counts);
         long reportEvery = Math.Max(1, (to - from) / 100);
         for (long checkpoint = from + 1; checkpoint <= to; checkpoint++)
         {
             scheduler.Skip(interval);
-            Record(deltas, checkpoint, scheduler.Emitted, scheduler.Counts, integral, schedule.Recipe.SequenceLength);
+            Record(deltas, checkpoint, scheduler.Emitted, scheduler.Counts, recipe.Integral, recipe.SequenceLength);
             if (progress is not null && checkpoint % reportEvery == 0) progress.Report((double)checkpoint / (to + 1));
         }
         return scheduler.Counts.ToArray();

@@ -4,8 +4,9 @@ using Recipe.Model;
 namespace Recipe.Runtime.Sampling;
 
 /// <summary>
-/// The exact integral of a recipe's weights, as the sampler evaluates it. Implemented by structs so that
-/// <see cref="Sampler{TIntegral}"/> is specialised by the JIT: no virtual call on the hot path.
+/// The exact integral of a recipe's weights, as the sampler evaluates it. Implemented by structs so that the
+/// deadline scheduler of a <see cref="CompiledRecipe{TIntegral}"/> is specialised by the JIT: no virtual call on the
+/// hot path.
 /// </summary>
 public interface IScheduleIntegral
 {
@@ -23,7 +24,7 @@ public readonly struct KernelIntegral<TKernel> : IScheduleIntegral
 /// <summary>
 /// The integral evaluated by the model, for recipes loaded from JSON at run time. Bit-identical to the generated
 /// kernel of the same recipe (the emitter renders the model's constants in the model's operation order), so both
-/// give the same stream. Not thread-safe: each sampler owns one.
+/// give the same stream. Thread-safe: the temperature quadrature's scratch is per thread.
 /// </summary>
 public readonly struct ModelIntegral : IScheduleIntegral
 {
