@@ -8,7 +8,12 @@ namespace Recipe.Model;
 /// What a front end (JSON or C#) read: the recipe (null when a required part could not be read), the front end's
 /// own findings, and the span of every value path so the validator's findings can be located on the text.
 /// </summary>
-public sealed class ParsedRecipe
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+sealed class ParsedRecipe
 {
     private readonly IReadOnlyDictionary<string, SourceSpan> _spans;
     private readonly IReadOnlyList<string> _failedPaths;
@@ -59,6 +64,3 @@ public sealed class ParsedRecipe
         path.StartsWith(failed, StringComparison.Ordinal) &&
         (path.Length == failed.Length || path[failed.Length] == '/' || path[failed.Length] == '#');
 }
-
-/// <summary>A recipe with every finding located; <see cref="Recipe"/> is null when any finding is an error.</summary>
-public sealed record CheckedRecipe(Recipe? Recipe, IReadOnlyList<RecipeDiagnostic> Diagnostics);

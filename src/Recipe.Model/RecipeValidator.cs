@@ -9,7 +9,12 @@ namespace Recipe.Model;
 /// runtime report the same IDs with the same messages. Syntax-level findings (RCP003, RCP006, RCP009)
 /// belong to the front ends, which build their messages with <see cref="RecipeMessages"/>.
 /// </summary>
-public static class RecipeValidator
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+static class RecipeValidator
 {
     /// <summary>Relative tolerance of weight sums and limits.</summary>
     public const double Tolerance = 1e-6;

@@ -10,7 +10,12 @@ namespace Recipe.Model.Json;
 /// reporting every syntax and shape problem as RCP009 (or RCP003/RCP007) at the exact span, and remembering the
 /// span of every value so that the validator's findings can be located too. It never throws on bad input.
 /// </summary>
-public sealed class RecipeJsonReader
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+sealed class RecipeJsonReader
 {
     private static readonly string[] RecipeProperties =
         { "$schema", "name", "description", "totalTokens", "sequenceLength", "seed", "weights", "maxEpochs", "syntheticCap", "sources", "schedule" };
