@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Recipe.Model;
 
-/// <summary>The diagnostic IDs of DESIGN section 4, with their titles and default severities.</summary>
+/// <summary>The diagnostic IDs RCP001-RCP014 (the table in README.md), with their titles and default severities.</summary>
 #if BUILDING_ANALYZER
 internal
 #else

@@ -32,14 +32,7 @@ sealed class ParsedRecipe
     public IReadOnlyList<RecipeDiagnostic> Diagnostics { get; }
 
     /// <summary>The span of the value at <paramref name="path"/>, or of its nearest located parent.</summary>
-    public SourceSpan Locate(string path)
-    {
-        for (string? current = path; current is not null; current = ValuePath.Parent(current))
-        {
-            if (_spans.TryGetValue(current, out var span)) return span;
-        }
-        return default;
-    }
+    public SourceSpan Locate(string path) => ValuePath.TryLocate(_spans, path, out var span) ? span : default;
 
     /// <summary>
     /// The front end's findings followed by the validator's, all located; a validator finding about a value the

@@ -33,7 +33,7 @@ static class WeightRepairs
         {
             for (int p = 0; p < phases.Count; p++)
             {
-                if (finding.Path == ValuePath.Combine(ValuePath.Phase(p), "weights")) return Normalise(recipe, p);
+                if (finding.Path == ValuePath.PhaseWeights(p)) return Normalise(recipe, p);
             }
         }
         else if (finding.Id == DiagnosticIds.SourceOverRepeated)
@@ -61,7 +61,7 @@ static class WeightRepairs
         for (int i = 0; i < steps.Length; i++) rows[phase][i] = steps[i] * target / StepsPerPhase;
 
         string what = recipe.Schedule.Temperature is null ? $"the weights of phase '{recipe.Schedule.Phases[phase].Name}'" : "the base weights";
-        return Checked(recipe, rows, $"Scale {what} to sum to {target.ToString(CultureInfo.InvariantCulture)}", DiagnosticIds.WeightsDoNotSum, ValuePath.Combine(ValuePath.Phase(phase), "weights"));
+        return Checked(recipe, rows, $"Scale {what} to sum to {target.ToString(CultureInfo.InvariantCulture)}", DiagnosticIds.WeightsDoNotSum, ValuePath.PhaseWeights(phase));
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace Recipe.Model.Json;
 /// <summary>
 /// Reads a <c>*.sources.json</c> manifest written by <c>recipe scan</c>:
 /// <c>{"sources": {"web": {"tokens": 123, "documents": 4, "format": "llmc", "files": [...]}}}</c>.
-/// Fields other than <c>tokens</c> are informational here; unknown fields are allowed (DESIGN section 8).
+/// Fields other than <c>tokens</c> are informational here; unknown fields are allowed, so newer scans still read.
 /// </summary>
 #if BUILDING_ANALYZER
 internal
