@@ -254,7 +254,7 @@ internal static class RecipeEmitter
 
         // The model's quadrature (its rule, panels and panel totals), written out in its order of operations.
         int points = WeightSchedule.QuadratureNodes.Length;
-        writer.WriteLine($"// The integral has no closed form: {panels} panels of a {points}-point Gauss-Legendre rule, panel totals precomputed.");
+        writer.WriteLine($"// The integral has no closed form: {panels} panels, each by Gauss-Legendre quadrature on {points} points, panel totals precomputed.");
         WriteTable(writer, null, "double", "PanelCumulative", t.PanelCumulative.Select(Num), isPublic: false);
         WriteTable(writer, null, "double", "QuadratureNodes", WeightSchedule.QuadratureNodes.Select(Num), isPublic: false);
         WriteTable(writer, null, "double", "QuadratureWeights", WeightSchedule.QuadratureWeights.Select(Num), isPublic: false);
