@@ -90,7 +90,7 @@ public sealed class RecipeAnalyzer : DiagnosticAnalyzer
         {
             string name = recipe.Sources[change.Source].Name;
             if (!result.Locations.TryGetValue(ValuePath.PhaseWeight(change.Phase, name), out var argument) ||
-                (result.Locations.TryGetValue(ValuePath.Combine(ValuePath.Source(name), "mix"), out var mix) && mix == argument))
+                (result.Locations.TryGetValue(ValuePath.SourceProperty(name, "mix"), out var mix) && mix == argument))
             {
                 return (null, null);
             }

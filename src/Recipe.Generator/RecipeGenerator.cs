@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -10,9 +9,11 @@ using Recipe.Model;
 namespace Recipe.Generator;
 
 /// <summary>
-/// The incremental pipeline, and only that: JSON recipes (AdditionalFiles) and C# recipes ([Recipe] classes) are
-/// parsed and checked into value-equatable <see cref="RecipeUnit"/>s, then emitted. JSON diagnostics are reported
-/// here; C# diagnostics by <see cref="RecipeAnalyzer"/> (one owner per location kind, real source locations).
+/// The incremental pipeline, and only that. Each recipe, a <c>*.recipe.json</c> additional file or a [Recipe] class,
+/// is parsed, checked and emitted on its own, through value-equatable models (<see cref="RecipeUnit"/>), so an edit
+/// to one recipe runs that recipe's steps and no other's. Only the duplicate-name check looks across recipes, and
+/// it collects one small <see cref="RecipeClaim"/> per recipe. JSON diagnostics are reported here, in an output of
+/// their own; C# diagnostics by <see cref="RecipeAnalyzer"/> (one owner per location kind, real source locations).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class RecipeGenerator : IIncrementalGenerator
@@ -20,7 +21,7 @@ public sealed class RecipeGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var options = context.AnalyzerConfigOptionsProvider
-            .Select((provider, _) =>
+            .Select(static (provider, _) =>
             {
                 var global = provider.GlobalOptions;
                 string ns = global.TryGetValue("build_property.RecipeNamespace", out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim()
@@ -52,11 +53,22 @@ public sealed class RecipeGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 CSharpRecipeParser.RecipeAttributeName,
                 static (node, _) => node is ClassDeclarationSyntax,
-                static (syntax, ct) => CSharpInput.From(CSharpRecipeParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, ct)))
+                static (syntax, ct) => CSharpRecipe.From(CSharpRecipeParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, ct)))
+            .Where(static recipe => recipe is not null)
             .WithTrackingName(StepNames.CSharpSyntax)
             .Combine(manifestSet)
-            .Select(static (input, _) => input.Left.Check(input.Right))
+            .Select(static (input, _) => input.Left!.Check(input.Right))
             .WithTrackingName(StepNames.CSharpRecipes);
+
+        // The one check across recipes: two recipes may not generate one class. It collects only each recipe's claim,
+        // so an edit that keeps every name leaves its result unchanged and no recipe's output runs again for it.
+        var duplicates = jsonRecipes
+            .Select(static (unit, _) => RecipeClaim.For(unit.Spec.Target))
+            .WithTrackingName(StepNames.JsonClaims)
+            .Collect()
+            .Combine(csharpRecipes.Select(static (unit, _) => RecipeClaim.For(unit.Spec.Target)).WithTrackingName(StepNames.CSharpClaims).Collect())
+            .Select(static (claims, _) => DuplicateRecipe.Find(claims.Left.Concat(claims.Right)))
+            .WithTrackingName(StepNames.Duplicates);
 
         // Manifest syntax errors are reported once, at the manifest.
         context.RegisterSourceOutput(manifests, static (spc, file) =>
@@ -65,62 +77,36 @@ public sealed class RecipeGenerator : IIncrementalGenerator
             foreach (var problem in problems) spc.ReportDiagnostic(DiagnosticInfo.From(problem, file.Path).ToDiagnostic());
         });
 
-        var all = jsonRecipes.Collect().Combine(csharpRecipes.Collect()).WithTrackingName(StepNames.AllRecipes);
-        context.RegisterSourceOutput(all, static (spc, units) => Emit(spc, units.Left.Concat(units.Right)));
-    }
-
-    private static void Emit(SourceProductionContext context, IEnumerable<RecipeUnit?> units)
-    {
-        var claimed = new Dictionary<string, RecipeTarget>(System.StringComparer.OrdinalIgnoreCase);
-        foreach (var unit in units)
+        var jsonDiagnostics = jsonRecipes.Select(static (unit, _) => unit.Diagnostics).WithTrackingName(StepNames.JsonDiagnostics);
+        context.RegisterSourceOutput(jsonDiagnostics, static (spc, diagnostics) =>
         {
-            if (unit is null) continue;
-            foreach (var diagnostic in unit.Diagnostics) context.ReportDiagnostic(diagnostic.ToDiagnostic());
-            string hint = RecipeEmitter.HintName(unit.Target);
-            if (claimed.TryGetValue(hint, out var first))
-            {
-                // Two JSON recipes with one name would define one class twice.
-                context.ReportDiagnostic(new DiagnosticInfo(
-                    DiagnosticIds.DuplicateName,
-                    $"recipe class '{unit.Target.ClassName}' is already generated from {System.IO.Path.GetFileName(first.FilePath)}; give this recipe another \"name\"",
-                    unit.Target.FilePath,
-                    default).ToDiagnostic());
-                continue;
-            }
-            claimed.Add(hint, unit.Target);
-            if (unit.Recipe is null && unit.Target.Properties.Count == 0) continue;
-            context.AddSource(hint, RecipeEmitter.Emit(unit));
-        }
+            foreach (var diagnostic in diagnostics) spc.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
+
+        context.RegisterSourceOutput(duplicates, static (spc, found) =>
+        {
+            foreach (var duplicate in found) spc.ReportDiagnostic(duplicate.ToDiagnosticInfo().ToDiagnostic());
+        });
+
+        RegisterSource(context, jsonRecipes, duplicates, StepNames.JsonSources);
+        RegisterSource(context, csharpRecipes, duplicates, StepNames.CSharpSources);
     }
-}
 
-/// <summary>
-/// A C# recipe after parsing: value-equatable, so the check against manifests below is cached. Diagnostics are
-/// not carried: the analyzer reports them.
-/// </summary>
-internal sealed record CSharpInput(RecipeTarget? Target, Recipe.Model.Recipe? Recipe, bool HasFrontEndErrors)
-{
-    public static CSharpInput From(CSharpRecipeParser.Result result) =>
-        new(result.Target, result.Parsed.Recipe, result.Parsed.Diagnostics.Any(d => d.Severity == RecipeSeverity.Error));
-
-    public RecipeUnit? Check(EquatableArray<RecipeFile> manifests)
+    /// <summary>One source output per recipe, from its spec: it runs again only when that recipe's spec changes.</summary>
+    private static void RegisterSource(
+        IncrementalGeneratorInitializationContext context,
+        IncrementalValuesProvider<RecipeUnit> units,
+        IncrementalValueProvider<EquatableArray<DuplicateRecipe>> duplicates,
+        string stepName)
     {
-        if (Target is null) return null;
-        bool valid = !HasFrontEndErrors && Recipe is not null &&
-            RecipeValidator.Validate(Recipe, Manifests.For(Target.FilePath, manifests)).All(d => d.Severity != RecipeSeverity.Error);
-        return new RecipeUnit(Target, valid ? Recipe : null, EquatableArray<DiagnosticInfo>.Empty);
+        var specs = units
+            .Combine(duplicates)
+            .Select(static (input, _) =>
+                input.Left.Spec.HasSource && !DuplicateRecipe.IsAmong(input.Left.Spec.Target, input.Right) ? input.Left.Spec : null)
+            .WithTrackingName(stepName);
+        context.RegisterSourceOutput(specs, static (spc, spec) =>
+        {
+            if (spec is not null) spc.AddSource(spec.Target.HintName, RecipeEmitter.Emit(spec));
+        });
     }
-}
-
-/// <summary>Names of the pipeline steps, for incrementality tests.</summary>
-public static class StepNames
-{
-    public const string Options = nameof(Options);
-    public const string ManifestFiles = nameof(ManifestFiles);
-    public const string ManifestSet = nameof(ManifestSet);
-    public const string RecipeFiles = nameof(RecipeFiles);
-    public const string JsonRecipes = nameof(JsonRecipes);
-    public const string CSharpSyntax = nameof(CSharpSyntax);
-    public const string CSharpRecipes = nameof(CSharpRecipes);
-    public const string AllRecipes = nameof(AllRecipes);
 }

@@ -8,7 +8,12 @@ namespace Recipe.Model;
 /// An immutable array with value equality, so that records holding collections compare by content
 /// (the incremental generator caches on equality).
 /// </summary>
-public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
 {
     private readonly T[]? _items;
 
@@ -57,7 +62,12 @@ public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadO
 }
 
 /// <summary>Helpers to build <see cref="EquatableArray{T}"/>.</summary>
-public static class EquatableArray
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+static class EquatableArray
 {
     public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items) => new(new List<T>(items).ToArray());
 }

@@ -8,7 +8,12 @@ namespace Recipe.Model;
 /// What a front end (JSON or C#) read: the recipe (null when a required part could not be read), the front end's
 /// own findings, and the span of every value path so the validator's findings can be located on the text.
 /// </summary>
-public sealed class ParsedRecipe
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+sealed class ParsedRecipe
 {
     private readonly IReadOnlyDictionary<string, SourceSpan> _spans;
     private readonly IReadOnlyList<string> _failedPaths;
@@ -27,14 +32,7 @@ public sealed class ParsedRecipe
     public IReadOnlyList<RecipeDiagnostic> Diagnostics { get; }
 
     /// <summary>The span of the value at <paramref name="path"/>, or of its nearest located parent.</summary>
-    public SourceSpan Locate(string path)
-    {
-        for (string? current = path; current is not null; current = ValuePath.Parent(current))
-        {
-            if (_spans.TryGetValue(current, out var span)) return span;
-        }
-        return default;
-    }
+    public SourceSpan Locate(string path) => ValuePath.TryLocate(_spans, path, out var span) ? span : default;
 
     /// <summary>
     /// The front end's findings followed by the validator's, all located; a validator finding about a value the
@@ -59,6 +57,3 @@ public sealed class ParsedRecipe
         path.StartsWith(failed, StringComparison.Ordinal) &&
         (path.Length == failed.Length || path[failed.Length] == '/' || path[failed.Length] == '#');
 }
-
-/// <summary>A recipe with every finding located; <see cref="Recipe"/> is null when any finding is an error.</summary>
-public sealed record CheckedRecipe(Recipe? Recipe, IReadOnlyList<RecipeDiagnostic> Diagnostics);

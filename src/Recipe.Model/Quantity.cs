@@ -4,7 +4,12 @@ using System.Globalization;
 namespace Recipe.Model;
 
 /// <summary>Token quantities: plain numbers or strings with a K/M/B/T suffix ("15.6T", "500B", 1.2e12).</summary>
-public static class Quantity
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+static class Quantity
 {
     /// <summary>
     /// Parses <paramref name="text"/> into a whole number of tokens. Decimal arithmetic keeps "15.6T" exact.

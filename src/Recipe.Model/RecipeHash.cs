@@ -12,7 +12,12 @@ namespace Recipe.Model;
 /// without running user code. The hash leaves out descriptions and licenses: editing prose does not change the
 /// sample stream, so it must not invalidate a resume.
 /// </summary>
-public static class RecipeHash
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+static class RecipeHash
 {
     /// <summary>16 hex digits of SHA-256 over the canonical JSON without prose.</summary>
     public static string Compute(Recipe recipe)
@@ -122,20 +127,5 @@ public static class RecipeHash
             }
         }
         return builder.Append('"').ToString();
-    }
-}
-
-/// <summary>Number formatting shared by the canonical JSON and the emitter.</summary>
-public static class Literals
-{
-    /// <summary>
-    /// The shortest invariant text that parses back to exactly <paramref name="value"/>. "R" is shortest on .NET
-    /// Core 3.0+ but had round-trip bugs on .NET Framework hosts, so it is checked and G17 used when it fails.
-    /// </summary>
-    public static string RoundTrip(double value)
-    {
-        string text = value.ToString("R", CultureInfo.InvariantCulture);
-        if (double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture).Equals(value)) return text;
-        return value.ToString("G17", CultureInfo.InvariantCulture);
     }
 }

@@ -7,7 +7,12 @@ namespace Recipe.Model;
 /// Messages that more than one component builds (front ends, validator, runtime checks), kept in one place so
 /// that the build, the CLI and the loader say the same thing.
 /// </summary>
-public static class RecipeMessages
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+static class RecipeMessages
 {
     public static string OverRepeated(Recipe recipe, SourcePlan source)
     {

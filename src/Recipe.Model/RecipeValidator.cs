@@ -5,11 +5,16 @@ using System.Linq;
 namespace Recipe.Model;
 
 /// <summary>
-/// Every semantic check of DESIGN section 4, on the model, so that the generator, the analyzer, the CLI and the
-/// runtime report the same IDs with the same messages. Syntax-level findings (RCP003, RCP006, RCP009)
-/// belong to the front ends, which build their messages with <see cref="RecipeMessages"/>.
+/// Every semantic check of a recipe (the RCP diagnostics README.md lists), on the model, so that the generator, the
+/// analyzer, the CLI and the runtime report the same IDs with the same messages. Syntax-level findings (RCP003,
+/// RCP006, RCP009) belong to the front ends, which build their messages with <see cref="RecipeMessages"/>.
 /// </summary>
-public static class RecipeValidator
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+static class RecipeValidator
 {
     /// <summary>Relative tolerance of weight sums and limits.</summary>
     public const double Tolerance = 1e-6;
@@ -41,27 +46,27 @@ public static class RecipeValidator
     {
         if (recipe.SequenceLength < 1)
         {
-            Add(found, DiagnosticIds.InvalidRunShape, "/sequenceLength",
+            Add(found, DiagnosticIds.InvalidRunShape, ValuePath.Member("sequenceLength"),
                 $"sequenceLength is {recipe.SequenceLength}; a sample needs at least 1 token (typical: 2048 to 8192)");
         }
         else if (recipe.TotalTokens < recipe.SequenceLength)
         {
-            Add(found, DiagnosticIds.InvalidRunShape, "/totalTokens",
+            Add(found, DiagnosticIds.InvalidRunShape, ValuePath.Member("totalTokens"),
                 $"totalTokens is {Quantity.Format(recipe.TotalTokens)}, less than one sequence of {recipe.SequenceLength} tokens; raise totalTokens");
         }
         if (recipe.Seed < 0)
         {
-            Add(found, DiagnosticIds.InvalidRunShape, "/seed",
+            Add(found, DiagnosticIds.InvalidRunShape, ValuePath.Member("seed"),
                 $"seed is {recipe.Seed}; use an integer from 0 to {long.MaxValue}");
         }
         if (!(recipe.MaxEpochs > 0) || double.IsInfinity(recipe.MaxEpochs))
         {
-            Add(found, DiagnosticIds.InvalidValue, "/maxEpochs",
+            Add(found, DiagnosticIds.InvalidValue, ValuePath.Member("maxEpochs"),
                 $"maxEpochs is {DiagnosticIds.Num(recipe.MaxEpochs)}; it must be a positive number of epochs (typical: 4)");
         }
         if (!(recipe.SyntheticCap >= 0 && recipe.SyntheticCap <= 1))
         {
-            Add(found, DiagnosticIds.InvalidValue, "/syntheticCap",
+            Add(found, DiagnosticIds.InvalidValue, ValuePath.Member("syntheticCap"),
                 $"syntheticCap is {DiagnosticIds.Num(recipe.SyntheticCap)}; it is a share of all tokens between 0 and 1 (default {DiagnosticIds.Num(Recipe.DefaultSyntheticCap)})");
         }
     }
@@ -70,7 +75,7 @@ public static class RecipeValidator
     {
         if (recipe.Sources.Count == 0)
         {
-            Add(found, DiagnosticIds.MalformedRecipe, "/sources", "the recipe declares no source; declare at least one under \"sources\"");
+            Add(found, DiagnosticIds.MalformedRecipe, ValuePath.Sources, "the recipe declares no source; declare at least one under \"sources\"");
         }
         var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var source in recipe.Sources)
@@ -110,7 +115,7 @@ public static class RecipeValidator
         var phases = recipe.Schedule.Phases;
         if (phases.Count == 0)
         {
-            Add(found, DiagnosticIds.BadPhaseOrder, "/schedule/phases", "the schedule has no phase; add one at 0 with the weights of every source");
+            Add(found, DiagnosticIds.BadPhaseOrder, ValuePath.Phases, "the schedule has no phase; add one at 0 with the weights of every source");
             return;
         }
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -120,22 +125,22 @@ public static class RecipeValidator
             string path = ValuePath.Phase(p);
             if (!names.Add(phase.Name))
             {
-                Add(found, DiagnosticIds.DuplicateName, path + "/name",
+                Add(found, DiagnosticIds.DuplicateName, ValuePath.Combine(path, "name"),
                     $"phase '{phase.Name}' is named twice (names are case-insensitive); give phase {p + 1} another name");
             }
             if (p == 0 && phase.At != 0)
             {
-                Add(found, DiagnosticIds.BadPhaseOrder, path + "/at",
+                Add(found, DiagnosticIds.BadPhaseOrder, ValuePath.Combine(path, "at"),
                     $"the first phase '{phase.Name}' starts at {Quantity.Format(phase.At)}; it must start at 0 so that every token has a mix");
             }
             else if (p > 0 && phase.At <= phases[p - 1].At)
             {
-                Add(found, DiagnosticIds.BadPhaseOrder, path + "/at",
+                Add(found, DiagnosticIds.BadPhaseOrder, ValuePath.Combine(path, "at"),
                     $"phase '{phase.Name}' starts at {Quantity.Format(phase.At)}, not after phase '{phases[p - 1].Name}' at {Quantity.Format(phases[p - 1].At)}; phases must be strictly increasing");
             }
             else if (p > 0 && phase.At >= recipe.TotalTokens && recipe.TotalTokens > 0)
             {
-                Add(found, DiagnosticIds.BadPhaseOrder, path + "/at",
+                Add(found, DiagnosticIds.BadPhaseOrder, ValuePath.Combine(path, "at"),
                     $"phase '{phase.Name}' starts at {Quantity.Format(phase.At)}, at or after the end of the run ({Quantity.Format(recipe.TotalTokens)}); move it before the end or remove it");
             }
             CheckWeights(recipe, p, found);
@@ -178,7 +183,7 @@ public static class RecipeValidator
         if (!valid) return;
 
         string where = recipe.Schedule.Temperature is null ? $"weights of phase '{phase.Name}'" : "base weights of the temperature schedule";
-        string path = ValuePath.Combine(ValuePath.Phase(p), "weights");
+        string path = ValuePath.PhaseWeights(p);
         switch (recipe.WeightMode)
         {
             case WeightMode.Percent when Math.Abs(sum - 100) > 100 * Tolerance:
@@ -201,12 +206,12 @@ public static class RecipeValidator
         if (recipe.Schedule.Temperature is not { } temperature) return;
         if (!(temperature.Start > 0) || double.IsInfinity(temperature.Start))
         {
-            Add(found, DiagnosticIds.InvalidTemperature, "/schedule/temperature/start",
+            Add(found, DiagnosticIds.InvalidTemperature, ValuePath.Combine(ValuePath.Temperature, "start"),
                 $"temperature starts at {DiagnosticIds.Num(temperature.Start)}; T must stay above 0 (typical: 1.0 falling to 0.3)");
         }
         if (!(temperature.End > 0) || double.IsInfinity(temperature.End))
         {
-            Add(found, DiagnosticIds.InvalidTemperature, "/schedule/temperature/end",
+            Add(found, DiagnosticIds.InvalidTemperature, ValuePath.Combine(ValuePath.Temperature, "end"),
                 $"temperature ends at {DiagnosticIds.Num(temperature.End)}; T must stay above 0 (typical: 1.0 falling to 0.3)");
         }
         foreach (var source in recipe.Sources)

@@ -7,7 +7,12 @@ namespace Recipe.Model;
 /// Token counts measured from the real shards by <c>recipe scan</c> (a <c>*.sources.json</c> file); RCP013
 /// checks a recipe's declared tokens against them.
 /// </summary>
-public sealed record SourceManifest(string Path, IReadOnlyDictionary<string, long> Tokens)
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+sealed record SourceManifest(string Path, IReadOnlyDictionary<string, long> Tokens)
 {
     /// <summary>
     /// The manifests that apply to one recipe (those in its folder) as one; a source in several takes the last

@@ -5,27 +5,17 @@ using System.Linq;
 
 namespace Recipe.Model;
 
-/// <summary>One weight a repair rewrites: the weight of source <see cref="Source"/> in phase <see cref="Phase"/>.</summary>
-/// <param name="Phase">Phase index.</param>
-/// <param name="Source">Source index.</param>
-/// <param name="Weight">The new weight, a whole number of the phase's <see cref="WeightRepairs.StepsPerPhase"/> steps.</param>
-public sealed record WeightChange(int Phase, int Source, decimal Weight)
-{
-    /// <summary>The weight as a literal (invariant culture, no trailing zeros), e.g. <c>66.67</c> or <c>40</c>.</summary>
-    public string Literal => Weight.ToString("0.############################", CultureInfo.InvariantCulture);
-}
-
-/// <summary>A change of weights that removes one finding, with a title that says what it does.</summary>
-/// <param name="Title">What the repair does, in the user's words.</param>
-/// <param name="Changes">The weights that change, by phase then source; weights that keep their value are not listed.</param>
-public sealed record WeightRepair(string Title, EquatableArray<WeightChange> Changes);
-
 /// <summary>
 /// Weight edits that remove a finding, computed here so that an IDE code fix only writes literals and never does
 /// recipe math. Every repair is checked by running the validator on the repaired recipe: none is offered that would
 /// leave its finding or add another (beyond the plan's warnings that an error kept from being checked).
 /// </summary>
-public static class WeightRepairs
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+static class WeightRepairs
 {
     /// <summary>
     /// How finely a repair splits a phase: into 10,000 equal steps of its sum, 0.01 points of the mix (0.01 in
@@ -43,7 +33,7 @@ public static class WeightRepairs
         {
             for (int p = 0; p < phases.Count; p++)
             {
-                if (finding.Path == ValuePath.Combine(ValuePath.Phase(p), "weights")) return Normalise(recipe, p);
+                if (finding.Path == ValuePath.PhaseWeights(p)) return Normalise(recipe, p);
             }
         }
         else if (finding.Id == DiagnosticIds.SourceOverRepeated)
@@ -71,7 +61,7 @@ public static class WeightRepairs
         for (int i = 0; i < steps.Length; i++) rows[phase][i] = steps[i] * target / StepsPerPhase;
 
         string what = recipe.Schedule.Temperature is null ? $"the weights of phase '{recipe.Schedule.Phases[phase].Name}'" : "the base weights";
-        return Checked(recipe, rows, $"Scale {what} to sum to {target.ToString(CultureInfo.InvariantCulture)}", DiagnosticIds.WeightsDoNotSum, ValuePath.Combine(ValuePath.Phase(phase), "weights"));
+        return Checked(recipe, rows, $"Scale {what} to sum to {target.ToString(CultureInfo.InvariantCulture)}", DiagnosticIds.WeightsDoNotSum, ValuePath.PhaseWeights(phase));
     }
 
     /// <summary>

@@ -1,5 +1,3 @@
-extern alias Generator;
-
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -20,12 +18,12 @@ namespace Recipe.CodeFixes.Tests;
 /// (none unless the fixed code marks some), and it checks Fix All in document, project and solution scope where the fix has
 /// a Fix All provider.
 /// </summary>
-internal sealed class RecipeFixTest<TCodeFix> : CSharpCodeFixTest<Generator::Recipe.Generator.RecipeAnalyzer, TCodeFix, DefaultVerifier>
+internal sealed class RecipeFixTest<TCodeFix> : CSharpCodeFixTest<Recipe.Generator.RecipeAnalyzer, TCodeFix, DefaultVerifier>
     where TCodeFix : CodeFixProvider, new()
 {
     /// <summary>
-    /// The running framework's assemblies plus Recipe.Runtime and Recipe.Model, as references: the tests need no
-    /// reference pack from NuGet. Recipe.Generator.dll is left out because it compiles Recipe.Model in (CS0433).
+    /// The running framework's assemblies plus Recipe.Runtime and Recipe.Model, as references (what a project with a
+    /// recipe references): the tests need no reference pack from NuGet.
     /// </summary>
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(() =>
     {
@@ -59,7 +57,7 @@ internal sealed class RecipeFixTest<TCodeFix> : CSharpCodeFixTest<Generator::Rec
         FixedState.Sources.Add(Usings + fixedSource);
     }
 
-    protected override IEnumerable<Type> GetSourceGenerators() => new[] { typeof(Generator::Recipe.Generator.RecipeGenerator) };
+    protected override IEnumerable<Type> GetSourceGenerators() => new[] { typeof(Recipe.Generator.RecipeGenerator) };
 
     protected override ParseOptions CreateParseOptions() => new CSharpParseOptions(LanguageVersion.Preview);
 

@@ -1,5 +1,3 @@
-extern alias Generator;
-
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -47,9 +45,8 @@ public static class GeneratorHarness
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(() =>
     {
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(System.IO.Path.PathSeparator);
-        // The generator compiles its own copy of Recipe.Model in: referencing it too would make every model type ambiguous (CS0433).
         var references = paths
-            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && !p.EndsWith("Recipe.Generator.dll", StringComparison.OrdinalIgnoreCase))
+            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
         references.Add(MetadataReference.CreateFromFile(typeof(Recipe.Runtime.RecipeAttribute).Assembly.Location));
         references.Add(MetadataReference.CreateFromFile(typeof(Recipe.Model.Recipe).Assembly.Location));
@@ -72,7 +69,7 @@ public static class GeneratorHarness
         var globals = new Dictionary<string, string>();
         if (recipeNamespace is not null) globals["build_property.RecipeNamespace"] = recipeNamespace;
         return CSharpGeneratorDriver.Create(
-            new[] { new Generator::Recipe.Generator.RecipeGenerator().AsSourceGenerator() },
+            new[] { new Recipe.Generator.RecipeGenerator().AsSourceGenerator() },
             files,
             ParseOptions,
             new TestOptionsProvider(globals),
@@ -91,7 +88,7 @@ public static class GeneratorHarness
     /// <summary>Generator diagnostics plus the analyzer's, for the compilation after generation.</summary>
     public static ImmutableArray<Diagnostic> AnalyzerDiagnostics(CSharpCompilation compilation, IEnumerable<AdditionalText>? files = null)
     {
-        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new Generator::Recipe.Generator.RecipeAnalyzer());
+        var analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(new Recipe.Generator.RecipeAnalyzer());
         var options = new AnalyzerOptions(files?.ToImmutableArray() ?? ImmutableArray<AdditionalText>.Empty);
         return compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
     }

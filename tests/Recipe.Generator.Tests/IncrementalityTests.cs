@@ -1,18 +1,16 @@
-extern alias Generator;
-
 using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using StepNames = Generator::Recipe.Generator.StepNames;
 
 namespace Recipe.Generator.Tests;
 
 /// <summary>
 /// The pipeline caches: after an edit that cannot change any recipe, every step named in StepNames reports only
-/// Cached or Unchanged outputs, and no pipeline value holds a symbol, syntax, semantic model or compilation.
+/// Cached or Unchanged outputs; after an edit to one recipe of many, only that recipe's steps and source output run
+/// again; and no pipeline value holds a symbol, syntax, semantic model or compilation.
 /// </summary>
 public class IncrementalityTests
 {
@@ -107,6 +105,72 @@ public class IncrementalityTests
             o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"CSharpRecipes output was {o.Reason}"));
     }
 
+    /// <summary>Steps that run once per recipe, by front end: an edit to one recipe may run only its own item of each.</summary>
+    private static readonly string[] JsonRecipeSteps = { StepNames.RecipeFiles, StepNames.JsonRecipes, StepNames.JsonClaims, StepNames.JsonDiagnostics, StepNames.JsonSources };
+    private static readonly string[] CSharpRecipeSteps = { StepNames.CSharpSyntax, StepNames.CSharpRecipes, StepNames.CSharpClaims, StepNames.CSharpSources };
+
+    [Fact]
+    public void Editing_one_json_recipe_of_ten_reruns_only_that_recipes_steps_and_output()
+    {
+        var (driver, compilation) = TenOfEach();
+        var edited = driver.ReplaceAdditionalText(s_tenJson[3], new InMemoryAdditionalText(s_tenJson[3].Path, JsonRecipe(3, webWeight: 65)));
+        var result = edited.RunGenerators(compilation).GetRunResult().Results.Single();
+        Assert.Null(result.Exception);
+
+        // The edited recipe's file, unit, spec and source run again; its name and its (empty) diagnostics do not change.
+        Assert.Equal(1, Reran(result, StepNames.RecipeFiles));
+        Assert.Equal(1, Reran(result, StepNames.JsonRecipes));
+        Assert.Equal(1, Reran(result, StepNames.JsonSources));
+        Assert.Equal(0, Reran(result, StepNames.JsonClaims));
+        Assert.Equal(0, Reran(result, StepNames.JsonDiagnostics));
+        Assert.All(CSharpRecipeSteps, name => Assert.Equal(0, Reran(result, name)));
+        Assert.Equal(0, Reran(result, StepNames.Duplicates));
+        Assert.Equal(new[] { "Recipes.Mix_3.Recipe.g.cs" }, RegeneratedSources(result));
+    }
+
+    [Fact]
+    public void Editing_one_csharp_recipe_of_ten_reruns_only_that_recipes_steps_and_output()
+    {
+        var (driver, compilation) = TenOfEach();
+        var edited = Replace(compilation, "Curriculum6.cs", CSharpRecipe(6, webWeight: 65));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+        Assert.Null(result.Exception);
+
+        Assert.Equal(1, Reran(result, StepNames.CSharpSyntax));
+        Assert.Equal(1, Reran(result, StepNames.CSharpRecipes));
+        Assert.Equal(1, Reran(result, StepNames.CSharpSources));
+        Assert.Equal(0, Reran(result, StepNames.CSharpClaims));
+        Assert.All(JsonRecipeSteps, name => Assert.Equal(0, Reran(result, name)));
+        Assert.Equal(0, Reran(result, StepNames.Duplicates));
+        Assert.Equal(new[] { "App.Curriculum6.Recipe.g.cs" }, RegeneratedSources(result));
+    }
+
+    [Fact]
+    public void Whitespace_only_edit_to_a_csharp_file_with_no_recipe_among_twenty_recipes_reruns_nothing()
+    {
+        var (driver, compilation) = TenOfEach();
+        var edited = Replace(compilation, "Unrelated.cs", Unrelated.Replace("    public", "\n\t    public") + "\n\n");
+        AssertAllCached(driver.RunGenerators(edited));
+    }
+
+    [Fact]
+    public void Renaming_a_recipe_onto_another_reruns_the_duplicate_check_and_drops_its_source()
+    {
+        // The control for the claims: a name that changes does reach the one step that looks across recipes.
+        var (driver, compilation) = TenOfEach();
+        var renamed = driver.ReplaceAdditionalText(s_tenJson[3], new InMemoryAdditionalText(s_tenJson[3].Path, JsonRecipe(3, webWeight: 60).Replace("\"mix-3\"", "\"mix-4\"")));
+        var run = renamed.RunGeneratorsAndUpdateCompilation(compilation, out _, out _).GetRunResult();
+        var result = run.Results.Single();
+        Assert.Equal(1, Reran(result, StepNames.JsonClaims));
+        Assert.Equal(1, Reran(result, StepNames.Duplicates));
+        // mix-3.recipe.json comes first, so it keeps the class and mix-4.recipe.json is the duplicate.
+        var duplicate = Assert.Single(run.Diagnostics, d => d.Id == "RCP007");
+        Assert.Equal("/src/mixes/mix-4.recipe.json", duplicate.Location.GetLineSpan().Path);
+        Assert.Contains("already generated from mix-3.recipe.json", duplicate.GetMessage(), StringComparison.Ordinal);
+        Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Recipes.Mix_3.Recipe.g.cs");
+        Assert.Single(result.GeneratedSources, s => s.HintName == "Recipes.Mix_4.Recipe.g.cs");
+    }
+
     [Fact]
     public void Pipeline_values_hold_no_symbol_syntax_semantic_model_or_compilation()
     {
@@ -123,8 +187,8 @@ public class IncrementalityTests
         }
         Assert.True(report.Forbidden.Count == 0, "pipeline values hold compiler objects:\n" + string.Join("\n", report.Forbidden));
         // The walk reached the recipes themselves, so an empty report means something.
-        Assert.Contains(typeof(Generator::Recipe.Model.Recipe), report.TypesSeen);
-        Assert.Contains(typeof(Generator::Recipe.Model.Phase), report.TypesSeen);
+        Assert.Contains(ModelType("Recipe"), report.TypesSeen);
+        Assert.Contains(ModelType("Phase"), report.TypesSeen);
     }
 
     [Fact]
@@ -135,6 +199,79 @@ public class IncrementalityTests
         graph.Walk(new List<object?> { 1, "text", new KeyValuePair<string, object>("node", new object[] { tree.GetRoot() }) }, "value");
         Assert.Contains(graph.Forbidden, f => f.Contains("SyntaxNode", StringComparison.Ordinal));
     }
+
+    // Ten JSON recipes, one instance each for every test (ReplaceAdditionalText finds the file by reference).
+    private static readonly AdditionalText[] s_tenJson = Enumerable.Range(0, 10)
+        .Select(i => (AdditionalText)new InMemoryAdditionalText($"/src/mixes/mix-{i}.recipe.json", JsonRecipe(i, webWeight: 60)))
+        .ToArray();
+
+    private static string JsonRecipe(int index, int webWeight) => $$"""
+        {
+          "name": "mix-{{index}}",
+          "totalTokens": "{{index + 1}}B",
+          "sequenceLength": 1024,
+          "sources": {
+            "web":  { "tokens": "10B" },
+            "code": { "tokens": "10B" }
+          },
+          "schedule": { "phases": [ { "name": "all", "at": 0, "weights": { "web": {{webWeight}}, "code": {{100 - webWeight}} } } ] }
+        }
+        """;
+
+    private static string CSharpRecipe(int index, int webWeight) => $$"""
+        using Recipe.Runtime;
+
+        namespace App;
+
+        [Recipe(TotalTokens = "{{index + 1}}B", SequenceLength = 1024)]
+        [Phase("all", At = "0")]
+        public static partial class Curriculum{{index}}
+        {
+            [Source(Tokens = "10B"), Mix({{webWeight}})] public static partial SourceId Web { get; }
+            [Source(Tokens = "10B"), Mix({{100 - webWeight}})] public static partial SourceId Code { get; }
+        }
+        """;
+
+    /// <summary>Ten JSON recipes, ten C# recipes and a C# file with none, after a first run that generated all twenty.</summary>
+    private static (GeneratorDriver Driver, CSharpCompilation Compilation) TenOfEach()
+    {
+        var compilation = GeneratorHarness.Compilation()
+            .AddSyntaxTrees(Enumerable.Range(0, 10).Select(i => Parse(CSharpRecipe(i, webWeight: 60), $"Curriculum{i}.cs")))
+            .AddSyntaxTrees(Parse(Unrelated, "Unrelated.cs"));
+        // A manifest in another folder: its steps are tracked, and it applies to none of the recipes.
+        var files = s_tenJson.Append(new InMemoryAdditionalText("/src/data/other.sources.json", Manifest));
+        var driver = GeneratorHarness.Driver(files).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        var result = driver.GetRunResult();
+        Assert.Null(result.Results.Single().Exception);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(20, result.GeneratedTrees.Length);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        return (driver, compilation);
+    }
+
+    /// <summary>How many outputs of the step named <paramref name="name"/> were computed again (not Cached or Unchanged).</summary>
+    private static int Reran(GeneratorRunResult result, string name) =>
+        result.TrackedSteps[name].SelectMany(step => step.Outputs)
+            .Count(output => output.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+
+    /// <summary>The hint names of the sources whose output ran again.</summary>
+    private static string[] RegeneratedSources(GeneratorRunResult result) =>
+        result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(step => step.Outputs)
+            .Where(output => output.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged))
+            .SelectMany(output => SourceHints(output.Value))
+            .ToArray();
+
+    /// <summary>The hint names in a source output's value: a tuple of the generated sources and the diagnostics.</summary>
+    private static IEnumerable<string> SourceHints(object value)
+    {
+        var sources = value.GetType().GetField("Item1")?.GetValue(value);
+        return sources is System.Collections.IEnumerable items
+            ? items.Cast<object>().Select(item => (string)(item.GetType().GetProperty("HintName")?.GetValue(item) ?? item.GetType().GetField("HintName")!.GetValue(item))!)
+            : Enumerable.Empty<string>();
+    }
+
+    /// <summary>A type of the generator's own (internal) copy of the model.</summary>
+    private static Type ModelType(string name) => typeof(RecipeGenerator).Assembly.GetType("Recipe.Model." + name, throwOnError: true)!;
 
     private static (GeneratorDriver Driver, CSharpCompilation Compilation) FirstRun()
     {

@@ -59,14 +59,7 @@ internal sealed class CSharpRecipeParser
         public IReadOnlyDictionary<string, string> Declarable { get; }
 
         /// <summary>The location of the value at <paramref name="path"/>, or of its nearest located parent.</summary>
-        public Location Locate(string path)
-        {
-            for (string? current = path; current is not null; current = ValuePath.Parent(current))
-            {
-                if (Locations.TryGetValue(current, out var location)) return location;
-            }
-            return Location.None;
-        }
+        public Location Locate(string path) => ValuePath.TryLocate(Locations, path, out var location) ? location : Location.None;
     }
 
     public static Result Parse(INamedTypeSymbol type, CancellationToken cancellationToken) =>
@@ -113,18 +106,18 @@ internal sealed class CSharpRecipeParser
         var named = Named(recipeAttribute, recipeSyntax, ValuePath.Root);
 
         string name = named.TryGetValue("Name", out var nameValue) && nameValue.Value is string text && text.Length > 0 ? text : type.Name;
-        long? totalTokens = RequiredQuantity(named, "TotalTokens", "/totalTokens", "[Recipe]", "TotalTokens = \"15.6T\"");
+        long? totalTokens = RequiredQuantity(named, "TotalTokens", ValuePath.Member("totalTokens"), "[Recipe]", "TotalTokens = \"15.6T\"");
         int? sequenceLength = null;
         if (named.TryGetValue("SequenceLength", out var sequence)) sequenceLength = (int)sequence.Value!;
-        else if (!_unboundArguments.Contains("/sequenceLength")) Report(DiagnosticIds.MalformedRecipe, ValuePath.Root, "[Recipe] needs SequenceLength, e.g. SequenceLength = 4096");
+        else if (!_unboundArguments.Contains(ValuePath.Member("sequenceLength"))) Report(DiagnosticIds.MalformedRecipe, ValuePath.Root, "[Recipe] needs SequenceLength, e.g. SequenceLength = 4096");
         long seed = named.TryGetValue("Seed", out var seedValue) ? Convert.ToInt64(seedValue.Value) : 0;
         var mode = named.TryGetValue("Weights", out var modeValue) ? (WeightMode)(int)modeValue.Value! : WeightMode.Percent;
         var interpolation = named.TryGetValue("Interpolation", out var interpolationValue) ? (Interpolation)(int)interpolationValue.Value! : Interpolation.Step;
         double maxEpochs = named.TryGetValue("MaxEpochs", out var epochs) ? (double)epochs.Value! : Recipe.Model.Recipe.DefaultMaxEpochs;
         double syntheticCap = named.TryGetValue("SyntheticCap", out var cap) ? (double)cap.Value! : Recipe.Model.Recipe.DefaultSyntheticCap;
         string? description = named.TryGetValue("Description", out var descriptionValue) ? descriptionValue.Value as string : null;
-        if (!Enum.IsDefined(typeof(WeightMode), mode)) Report(DiagnosticIds.MalformedRecipe, "/weights", $"Weights is {(int)mode}, not a WeightMode; use WeightMode.Percent, Fraction or Relative");
-        if (!Enum.IsDefined(typeof(Interpolation), interpolation)) Report(DiagnosticIds.MalformedRecipe, "/schedule/interpolation", $"Interpolation is {(int)interpolation}, not an Interpolation; use Interpolation.Step or Linear");
+        if (!Enum.IsDefined(typeof(WeightMode), mode)) Report(DiagnosticIds.MalformedRecipe, ValuePath.Member("weights"), $"Weights is {(int)mode}, not a WeightMode; use WeightMode.Percent, Fraction or Relative");
+        if (!Enum.IsDefined(typeof(Interpolation), interpolation)) Report(DiagnosticIds.MalformedRecipe, ValuePath.Combine(ValuePath.Schedule, "interpolation"), $"Interpolation is {(int)interpolation}, not an Interpolation; use Interpolation.Step or Linear");
 
         // Phases, in the order they are written.
         phaseAttributes.Sort((a, b) => Position(a).CompareTo(Position(b)));
@@ -134,14 +127,14 @@ internal sealed class CSharpRecipeParser
         if (temperatureAttribute is not null)
         {
             var syntax = Syntax(temperatureAttribute);
-            Remember("/schedule/temperature", syntax?.GetLocation());
-            Remember("/schedule/temperature/start", ArgumentLocation(syntax, 0));
-            Remember("/schedule/temperature/end", ArgumentLocation(syntax, 1));
+            Remember(ValuePath.Temperature, syntax?.GetLocation());
+            Remember(ValuePath.Combine(ValuePath.Temperature, "start"), ArgumentLocation(syntax, 0));
+            Remember(ValuePath.Combine(ValuePath.Temperature, "end"), ArgumentLocation(syntax, 1));
             var args = temperatureAttribute.ConstructorArguments;
             if (args.Length == 2 && args[0].Value is double start && args[1].Value is double end) temperature = new Temperature(start, end);
             if (phaseAttributes.Count > 0)
             {
-                Report(DiagnosticIds.MalformedRecipe, "/schedule/temperature",
+                Report(DiagnosticIds.MalformedRecipe, ValuePath.Temperature,
                     "a [Temperature] recipe has one base weight per source and no [Phase]; remove the [Phase] attributes or [Temperature]");
             }
             phaseNames.Add("base");
@@ -153,11 +146,11 @@ internal sealed class CSharpRecipeParser
             var syntax = Syntax(attribute);
             string path = ValuePath.Phase(p);
             Remember(path, syntax?.GetLocation());
-            Remember(path + "/name", ArgumentLocation(syntax, 0));
+            Remember(ValuePath.Combine(path, "name"), ArgumentLocation(syntax, 0));
             var phaseNamed = Named(attribute, syntax, path);
             string phaseName = attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string n ? n : $"phase{p + 1}";
             phaseNames.Add(phaseName);
-            phaseStarts.Add(Quantity(phaseNamed.TryGetValue("At", out var at) ? at.Value as string ?? "" : "0", "At", path + "/at") ?? 0);
+            phaseStarts.Add(Quantity(phaseNamed.TryGetValue("At", out var at) ? at.Value as string ?? "" : "0", "At", ValuePath.Combine(path, "at")) ?? 0);
         }
 
         // Sources, in declaration order.
@@ -236,7 +229,7 @@ internal sealed class CSharpRecipeParser
                 $"source property '{property.Name}' must be declared '{Keyword(property.DeclaredAccessibility)} static partial SourceId {property.Name} {{ get; }}' so the generator can implement it");
         }
 
-        long tokens = RequiredQuantity(declared, "Tokens", path + "/tokens", $"[Source] of '{property.Name}'", "Tokens = \"500B\"", path) ?? 0;
+        long tokens = RequiredQuantity(declared, "Tokens", ValuePath.Combine(path, "tokens"), $"[Source] of '{property.Name}'", "Tokens = \"500B\"", path) ?? 0;
 
         ReadMix(mix, name, path, phaseNames, weights);
 
@@ -249,7 +242,7 @@ internal sealed class CSharpRecipeParser
             Files = declared.TryGetValue("Files", out var files) && !files.IsNull
                 ? files.Values.Select(v => v.Value as string ?? "").ToEquatableArray()
                 : EquatableArray<string>.Empty,
-            Format = CheckFormat(declared.TryGetValue("Format", out var format) ? format.Value as string : null, path + "/format"),
+            Format = CheckFormat(declared.TryGetValue("Format", out var format) ? format.Value as string : null, ValuePath.Combine(path, "format")),
             License = declared.TryGetValue("License", out var license) ? license.Value as string : null,
             Description = declared.TryGetValue("Description", out var description) ? description.Value as string : null,
         };
@@ -277,7 +270,7 @@ internal sealed class CSharpRecipeParser
             if (values.Count != phaseNames.Count && phaseNames.Count > 0)
             {
                 Report(DiagnosticIds.MixLengthMismatch, mixPath, RecipeMessages.MixLengthMismatch(name, values.Count, phaseNames.Count));
-                _failedPaths.Add("/schedule/phases");
+                _failedPaths.Add(ValuePath.Phases);
             }
         }
         for (int p = 0; p < phaseNames.Count; p++) weights[p].Add(p < values.Count ? values[p] : 0);

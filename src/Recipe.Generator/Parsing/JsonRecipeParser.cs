@@ -24,6 +24,6 @@ internal static class JsonRecipeParser
         string name = parsed.Recipe?.Name ?? fileName.Substring(0, Math.Max(0, fileName.Length - Suffix.Length));
         var target = new RecipeTarget(file.Path, options.Namespace, Identifiers.Pascal(name), "public", IsUserClass: false, EquatableArray<SourceProperty>.Empty);
         var diagnostics = checkedRecipe.Diagnostics.Select(d => DiagnosticInfo.From(d, file.Path)).ToEquatableArray();
-        return new RecipeUnit(target, checkedRecipe.Recipe, diagnostics);
+        return new RecipeUnit(new RecipeSpec(target, checkedRecipe.Recipe), diagnostics);
     }
 }

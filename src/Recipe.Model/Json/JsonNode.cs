@@ -2,7 +2,12 @@ using System.Collections.Generic;
 
 namespace Recipe.Model.Json;
 
-public enum JsonKind
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+enum JsonKind
 {
     Object,
     Array,
@@ -14,7 +19,12 @@ public enum JsonKind
 }
 
 /// <summary>A JSON value with the character span it was read from.</summary>
-public sealed class JsonNode
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+sealed class JsonNode
 {
     internal JsonNode(JsonKind kind, int start, int length, string? text, List<JsonMember>? members, List<JsonNode>? items)
     {
@@ -54,7 +64,12 @@ public sealed class JsonNode
 }
 
 /// <summary>An object member: its key (with the key's own span) and value.</summary>
-public sealed class JsonMember
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+sealed class JsonMember
 {
     internal JsonMember(string name, int nameStart, int nameLength, JsonNode value)
     {
@@ -71,18 +86,4 @@ public sealed class JsonMember
     public int NameLength { get; }
 
     public JsonNode Value { get; }
-}
-
-/// <summary>A syntax error at a character offset.</summary>
-public sealed class JsonSyntaxError
-{
-    internal JsonSyntaxError(int offset, string message)
-    {
-        Offset = offset;
-        Message = message;
-    }
-
-    public int Offset { get; }
-
-    public string Message { get; }
 }

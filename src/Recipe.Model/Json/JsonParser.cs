@@ -10,7 +10,12 @@ namespace Recipe.Model.Json;
 /// that the analyzer carries no dependency that IDE hosts may load in another version (roslyn#41785), and so
 /// positions are in characters, the unit Roslyn and editors use.
 /// </summary>
-public sealed class JsonParser
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+sealed class JsonParser
 {
     private const int MaxDepth = 64;
     private readonly string _text;

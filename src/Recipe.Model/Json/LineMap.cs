@@ -3,7 +3,12 @@ using System.Collections.Generic;
 namespace Recipe.Model.Json;
 
 /// <summary>Turns character offsets of a text into <see cref="SourceSpan"/>s (zero-based line and column).</summary>
-public sealed class LineMap
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+sealed class LineMap
 {
     private readonly List<int> _lineStarts = new() { 0 };
     private readonly int _length;

@@ -6,11 +6,17 @@ using System.Linq;
 namespace Recipe.Model.Json;
 
 /// <summary>
-/// The JSON front end: translates a <c>*.recipe.json</c> text into a <see cref="Recipe"/> (DESIGN section 3),
+/// The JSON front end: translates a <c>*.recipe.json</c> text (the format README.md describes and
+/// schema/recipe.schema.json defines) into a <see cref="Recipe"/>,
 /// reporting every syntax and shape problem as RCP009 (or RCP003/RCP007) at the exact span, and remembering the
 /// span of every value so that the validator's findings can be located too. It never throws on bad input.
 /// </summary>
-public sealed class RecipeJsonReader
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+sealed class RecipeJsonReader
 {
     private static readonly string[] RecipeProperties =
         { "$schema", "name", "description", "totalTokens", "sequenceLength", "seed", "weights", "maxEpochs", "syntheticCap", "sources", "schedule" };
@@ -105,28 +111,28 @@ public sealed class RecipeJsonReader
         var members = Members(root, ValuePath.Root, "the recipe", RecipeProperties);
 
         string? name = null;
-        if (Require(members, "name", root, "the recipe", out var nameMember)) name = String(nameMember, "/name");
+        if (Require(members, "name", root, "the recipe", out var nameMember)) name = String(nameMember, ValuePath.Member("name"));
         if (name is { Length: 0 })
         {
             Report(DiagnosticIds.MalformedRecipe, nameMember.Value, "the recipe name is empty; name it, e.g. \"llama3-405b\"");
             name = null;
         }
 
-        long? totalTokens = Require(members, "totalTokens", root, "the recipe", out var total) ? Quantity(total, "/totalTokens") : null;
-        long? sequenceLength = Require(members, "sequenceLength", root, "the recipe", out var sequence) ? Integer(sequence, "/sequenceLength") : null;
+        long? totalTokens = Require(members, "totalTokens", root, "the recipe", out var total) ? Quantity(total, ValuePath.Member("totalTokens")) : null;
+        long? sequenceLength = Require(members, "sequenceLength", root, "the recipe", out var sequence) ? Integer(sequence, ValuePath.Member("sequenceLength")) : null;
         if (sequenceLength is { } length && (length > int.MaxValue || length < int.MinValue))
         {
             Report(DiagnosticIds.InvalidRunShape, sequence.Value, $"sequenceLength {length} is too large; a sample holds at most {int.MaxValue} tokens");
             sequenceLength = null;
         }
-        long seed = members.TryGetValue("seed", out var seedMember) ? Integer(seedMember, "/seed") ?? 0 : 0;
+        long seed = members.TryGetValue("seed", out var seedMember) ? Integer(seedMember, ValuePath.Member("seed")) ?? 0 : 0;
         var mode = members.TryGetValue("weights", out var modeMember)
-            ? Enum(modeMember, "/weights", new[] { "percent", "fraction", "relative" }, new[] { WeightMode.Percent, WeightMode.Fraction, WeightMode.Relative }, WeightMode.Percent)
+            ? Enum(modeMember, ValuePath.Member("weights"), new[] { "percent", "fraction", "relative" }, new[] { WeightMode.Percent, WeightMode.Fraction, WeightMode.Relative }, WeightMode.Percent)
             : WeightMode.Percent;
-        double maxEpochs = members.TryGetValue("maxEpochs", out var epochsMember) ? Number(epochsMember, "/maxEpochs") ?? Recipe.DefaultMaxEpochs : Recipe.DefaultMaxEpochs;
-        double syntheticCap = members.TryGetValue("syntheticCap", out var capMember) ? Number(capMember, "/syntheticCap") ?? Recipe.DefaultSyntheticCap : Recipe.DefaultSyntheticCap;
-        string? description = members.TryGetValue("description", out var descriptionMember) ? String(descriptionMember, "/description") : null;
-        if (members.TryGetValue("$schema", out var schema)) String(schema, "/$schema");
+        double maxEpochs = members.TryGetValue("maxEpochs", out var epochsMember) ? Number(epochsMember, ValuePath.Member("maxEpochs")) ?? Recipe.DefaultMaxEpochs : Recipe.DefaultMaxEpochs;
+        double syntheticCap = members.TryGetValue("syntheticCap", out var capMember) ? Number(capMember, ValuePath.Member("syntheticCap")) ?? Recipe.DefaultSyntheticCap : Recipe.DefaultSyntheticCap;
+        string? description = members.TryGetValue("description", out var descriptionMember) ? String(descriptionMember, ValuePath.Member("description")) : null;
+        if (members.TryGetValue("$schema", out var schema)) String(schema, ValuePath.Member("$schema"));
 
         var sources = Require(members, "sources", root, "the recipe", out var sourcesMember) ? ReadSources(sourcesMember.Value) : null;
         Schedule? schedule = null;
@@ -183,11 +189,11 @@ public sealed class RecipeJsonReader
         long tokens = 0;
         if (Require(members, "tokens", node, $"source '{name}'", out var tokensMember))
         {
-            tokens = Quantity(tokensMember, path + "/tokens") ?? 0;
+            tokens = Quantity(tokensMember, ValuePath.Combine(path, "tokens")) ?? 0;
         }
         else
         {
-            Failed(path + "/tokens");
+            Failed(ValuePath.Combine(path, "tokens"));
         }
 
         string[] files = Array.Empty<string>();
@@ -212,7 +218,7 @@ public sealed class RecipeJsonReader
         string? format = null;
         if (members.TryGetValue("format", out var formatMember))
         {
-            format = String(formatMember, path + "/format");
+            format = String(formatMember, ValuePath.Combine(path, "format"));
             if (format is not null && Array.IndexOf(ShardFormats.All, format) < 0)
             {
                 Report(DiagnosticIds.MalformedRecipe, formatMember.Value, $"unknown format \"{format}\"; expected one of: {string.Join(", ", ShardFormats.All)}");
@@ -222,14 +228,14 @@ public sealed class RecipeJsonReader
 
         return new Source(name, tokens)
         {
-            Quality = members.TryGetValue("quality", out var quality) ? Number(quality, path + "/quality") : null,
-            Synthetic = members.TryGetValue("synthetic", out var synthetic) && Bool(synthetic, path + "/synthetic"),
-            MaxEpochs = members.TryGetValue("maxEpochs", out var maxEpochs) ? Number(maxEpochs, path + "/maxEpochs") : null,
-            MaxFraction = members.TryGetValue("maxFraction", out var maxFraction) ? Number(maxFraction, path + "/maxFraction") : null,
+            Quality = members.TryGetValue("quality", out var quality) ? Number(quality, ValuePath.Combine(path, "quality")) : null,
+            Synthetic = members.TryGetValue("synthetic", out var synthetic) && Bool(synthetic, ValuePath.Combine(path, "synthetic")),
+            MaxEpochs = members.TryGetValue("maxEpochs", out var maxEpochs) ? Number(maxEpochs, ValuePath.Combine(path, "maxEpochs")) : null,
+            MaxFraction = members.TryGetValue("maxFraction", out var maxFraction) ? Number(maxFraction, ValuePath.Combine(path, "maxFraction")) : null,
             Files = new EquatableArray<string>(files),
             Format = format,
-            License = members.TryGetValue("license", out var license) ? String(license, path + "/license") : null,
-            Description = members.TryGetValue("description", out var description) ? String(description, path + "/description") : null,
+            License = members.TryGetValue("license", out var license) ? String(license, ValuePath.Combine(path, "license")) : null,
+            Description = members.TryGetValue("description", out var description) ? String(description, ValuePath.Combine(path, "description")) : null,
         };
     }
 
@@ -240,7 +246,7 @@ public sealed class RecipeJsonReader
             Report(DiagnosticIds.MalformedRecipe, node, RecipeMessages.WrongType("schedule", "an object with \"phases\" (or \"temperature\" and \"weights\")", node.Describe()));
             return null;
         }
-        var members = Members(node, "/schedule", "the schedule", ScheduleProperties);
+        var members = Members(node, ValuePath.Schedule, "the schedule", ScheduleProperties);
         if (members.TryGetValue("temperature", out var temperatureMember))
         {
             foreach (string misplaced in new[] { "phases", "interpolation" })
@@ -253,9 +259,8 @@ public sealed class RecipeJsonReader
             var temperature = ReadTemperature(temperatureMember.Value);
             if (!Require(members, "weights", node, "a temperature schedule", out var baseWeights)) return null;
             // The base weights are the single phase at 0: alias their spans to that phase's paths.
-            string phasePath = ValuePath.Phase(0);
-            Remember(phasePath + "/weights", baseWeights);
-            var weights = ReadWeights(baseWeights.Value, phasePath + "/weights", "the base weights", sources);
+            Remember(ValuePath.PhaseWeights(0), baseWeights);
+            var weights = ReadWeights(baseWeights.Value, ValuePath.PhaseWeights(0), "the base weights", sources);
             if (temperature is null || weights is null) return null;
             return new Schedule(Interpolation.Linear, new[] { new Phase("base", 0, weights.ToEquatableArray()) }.ToEquatableArray(), temperature);
         }
@@ -265,7 +270,7 @@ public sealed class RecipeJsonReader
         }
 
         var interpolation = members.TryGetValue("interpolation", out var interpolationMember)
-            ? Enum(interpolationMember, "/schedule/interpolation", new[] { "step", "linear" }, new[] { Interpolation.Step, Interpolation.Linear }, Interpolation.Step)
+            ? Enum(interpolationMember, ValuePath.Combine(ValuePath.Schedule, "interpolation"), new[] { "step", "linear" }, new[] { Interpolation.Step, Interpolation.Linear }, Interpolation.Step)
             : Interpolation.Step;
         if (!Require(members, "phases", node, "the schedule", out var phasesMember)) return null;
         if (phasesMember.Value.Kind != JsonKind.Array)
@@ -291,9 +296,9 @@ public sealed class RecipeJsonReader
             Report(DiagnosticIds.MalformedRecipe, node, RecipeMessages.WrongType("temperature", "an object { \"start\": 1.0, \"end\": 0.3 }", node.Describe()));
             return null;
         }
-        var members = Members(node, "/schedule/temperature", "the temperature", TemperatureProperties);
-        double? start = Require(members, "start", node, "the temperature", out var startMember) ? Number(startMember, "/schedule/temperature/start") : null;
-        double? end = Require(members, "end", node, "the temperature", out var endMember) ? Number(endMember, "/schedule/temperature/end") : null;
+        var members = Members(node, ValuePath.Temperature, "the temperature", TemperatureProperties);
+        double? start = Require(members, "start", node, "the temperature", out var startMember) ? Number(startMember, ValuePath.Combine(ValuePath.Temperature, "start")) : null;
+        double? end = Require(members, "end", node, "the temperature", out var endMember) ? Number(endMember, ValuePath.Combine(ValuePath.Temperature, "end")) : null;
         return start is null || end is null ? null : new Temperature(start.Value, end.Value);
     }
 
@@ -307,10 +312,10 @@ public sealed class RecipeJsonReader
             return null;
         }
         var members = Members(node, path, $"phase {index + 1}", PhaseProperties);
-        string name = (members.TryGetValue("name", out var nameMember) ? String(nameMember, path + "/name") : null) ?? $"phase{index + 1}";
-        long? at = Require(members, "at", node, $"phase '{name}'", out var atMember) ? Quantity(atMember, path + "/at") : null;
+        string name = (members.TryGetValue("name", out var nameMember) ? String(nameMember, ValuePath.Combine(path, "name")) : null) ?? $"phase{index + 1}";
+        long? at = Require(members, "at", node, $"phase '{name}'", out var atMember) ? Quantity(atMember, ValuePath.Combine(path, "at")) : null;
         double[]? weights = Require(members, "weights", node, $"phase '{name}'", out var weightsMember)
-            ? ReadWeights(weightsMember.Value, path + "/weights", $"phase '{name}'", sources)
+            ? ReadWeights(weightsMember.Value, ValuePath.Combine(path, "weights"), $"phase '{name}'", sources)
             : null;
         return at is null || weights is null ? null : new Phase(name, at.Value, weights.ToEquatableArray());
     }

@@ -6,9 +6,14 @@ namespace Recipe.Model.Json;
 /// <summary>
 /// Reads a <c>*.sources.json</c> manifest written by <c>recipe scan</c>:
 /// <c>{"sources": {"web": {"tokens": 123, "documents": 4, "format": "llmc", "files": [...]}}}</c>.
-/// Fields other than <c>tokens</c> are informational here; unknown fields are allowed (DESIGN section 8).
+/// Fields other than <c>tokens</c> are informational here; unknown fields are allowed, so newer scans still read.
 /// </summary>
-public static class SourceManifestReader
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+static class SourceManifestReader
 {
     /// <summary>The manifest, or null with RCP009 findings (located in the manifest) when it cannot be read.</summary>
     public static SourceManifest? Read(string path, string text, out IReadOnlyList<RecipeDiagnostic> diagnostics)

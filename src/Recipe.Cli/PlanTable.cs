@@ -3,14 +3,15 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using Recipe.Model;
 
-namespace Recipe.Model;
+namespace Recipe.Cli;
 
 /// <summary>
-/// The recipe and its plan as a plain-text table: the header comment of generated code and the CLI's
-/// <c>plan</c> output render the same lines.
+/// The recipe and its plan as a plain-text table: the CLI's <c>plan</c> output and the header comment of generated
+/// code render the same lines (Recipe.Generator compiles this file in).
 /// </summary>
-public static class PlanTable
+internal static class PlanTable
 {
     public static IReadOnlyList<string> Lines(RecipePlan plan)
     {
@@ -18,7 +19,7 @@ public static class PlanTable
         var schedule = recipe.Schedule;
         var lines = new List<string>();
         string shape = schedule.Temperature is { } temperature
-            ? $"quality temperature {DiagnosticIds.Num(temperature.Start)} -> {DiagnosticIds.Num(temperature.End)}"
+            ? $"quality temperature {Num(temperature.Start)} -> {Num(temperature.End)}"
             : schedule.Phases.Count == 1 ? "static mix" : $"{schedule.Interpolation.ToString().ToLowerInvariant()} interpolation";
         lines.Add($"{recipe.Name}: {Quantity.Format(recipe.TotalTokens)} tokens = {recipe.Samples.ToString("N0", CultureInfo.InvariantCulture)} samples of {recipe.SequenceLength}, seed {recipe.Seed}, {shape}");
         lines.Add("");
@@ -40,18 +41,18 @@ public static class PlanTable
             {
                 source.Name + (source.Synthetic ? "*" : ""),
                 Quantity.Format(source.Tokens),
-                source.Quality is { } quality ? DiagnosticIds.Num(quality) : "-",
+                source.Quality is { } quality ? Num(quality) : "-",
             };
-            foreach (var weights in normalized) row.Add(DiagnosticIds.Pct(weights[i]));
+            foreach (var weights in normalized) row.Add(Pct(weights[i]));
             row.Add(Quantity.Format(sourcePlan.AllocatedTokens));
-            row.Add(DiagnosticIds.Pct(sourcePlan.Share));
+            row.Add(Pct(sourcePlan.Share));
             row.Add(sourcePlan.Epochs.ToString("0.00", CultureInfo.InvariantCulture) + (sourcePlan.OverRepeated ? "!" : ""));
             rows.Add(row.ToArray());
         }
         lines.AddRange(Align(rows, rightAligned: column => column > 0));
         lines.Add("");
         bool anySynthetic = recipe.Sources.Any(s => s.Synthetic);
-        if (anySynthetic) lines.Add($"* synthetic: {DiagnosticIds.Pct(plan.SyntheticShare)} of all tokens (cap {DiagnosticIds.Pct(recipe.SyntheticCap)})");
+        if (anySynthetic) lines.Add($"* synthetic: {Pct(plan.SyntheticShare)} of all tokens (cap {Pct(recipe.SyntheticCap)})");
         if (plan.Sources.Any(s => s.OverRepeated)) lines.Add("! repeated beyond its max epochs (RCP002)");
         if (lines[lines.Count - 1].Length == 0) lines.RemoveAt(lines.Count - 1);
         return lines;
@@ -77,4 +78,8 @@ public static class PlanTable
             yield return line.ToString().TrimEnd();
         }
     }
+
+    private static string Num(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static string Pct(double fraction) => (fraction * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%";
 }

@@ -1,0 +1,5 @@
+namespace Recipe.Generator.Model;
+
+/// <summary>Generator settings read from MSBuild properties.</summary>
+/// <param name="Namespace">Where the classes of JSON recipes go: $(RecipeNamespace), else the root namespace.</param>
+internal sealed record GeneratorOptions(string Namespace);
