@@ -126,7 +126,7 @@ public static class DeviceComparison
     /// The next batch, rewinding to the first when the run is over: a GPU reads the bench recipe's 2e10 tokens in
     /// about a second at L 8192, B 64, less than the warm-up and rounds together.
     /// </summary>
-    private static void NextOrRewind(DeviceBatchLoader<ModelIntegral> loader, SamplerState first)
+    private static void NextOrRewind(DeviceBatchLoader loader, SamplerState first)
     {
         if (loader.NextStep == loader.Steps) loader.Restore(first);
         loader.Next();
