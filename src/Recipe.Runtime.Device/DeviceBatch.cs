@@ -29,7 +29,7 @@ public sealed class DeviceBatch
     /// <summary>Allocates a batch on <paramref name="accelerator"/>, registering every buffer with <paramref name="owner"/> for disposal.</summary>
     internal DeviceBatch(Accelerator accelerator, int rows, int width, bool staged, DeviceMemory owner)
     {
-        Rows = rows;
+        Rows = Capacity = rows;
         Width = width;
         long tokens = checked((long)rows * width);
         _tokens = owner.Add(accelerator.Allocate1D<int>(tokens));
@@ -44,8 +44,11 @@ public sealed class DeviceBatch
         if (staged) _staging = owner.Add(accelerator.AllocatePageLocked1D<int>(tokens));
     }
 
-    /// <summary>Rows: the per-rank batch size B.</summary>
-    public int Rows { get; }
+    /// <summary>Rows: this rank's rows at this step (B, or the size a batch-size ramp gives the step).</summary>
+    public int Rows { get; private set; }
+
+    /// <summary>The most rows the buffers hold.</summary>
+    internal int Capacity { get; }
 
     /// <summary>Tokens per row: the sequence length L, or L + 1 with the shifted target.</summary>
     public int Width { get; }
@@ -57,34 +60,35 @@ public sealed class DeviceBatch
     public long FirstSample { get; private set; }
 
     /// <summary>The tokens on the device, [<see cref="Rows"/>, <see cref="Width"/>] row-major.</summary>
-    public ArrayView<int> Tokens => _tokens.View;
+    public ArrayView<int> Tokens => _tokens.View.SubView(0, (long)Rows * Width);
 
     /// <summary>The source of each row (declaration order) on the device, the tensor a per-source loss needs.</summary>
-    public ArrayView<int> SourceIds => _sourceIds.View;
+    public ArrayView<int> SourceIds => _sourceIds.View.SubView(0, Rows);
 
     /// <summary>Each row's epoch (its pass over its source) on the device.</summary>
-    public ArrayView<long> Epochs => _epochs.View;
+    public ArrayView<long> Epochs => _epochs.View.SubView(0, Rows);
 
     /// <summary>Each row's sequence within its source, after the epoch's permutation, on the device.</summary>
-    public ArrayView<long> Sequences => _sequences.View;
+    public ArrayView<long> Sequences => _sequences.View.SubView(0, Rows);
 
     /// <summary>The source of each row, on the host (the scheduler's output, as it was copied to <see cref="SourceIds"/>).</summary>
-    public ReadOnlySpan<int> HostSourceIds => _hostSourceIds.Span;
+    public ReadOnlySpan<int> HostSourceIds => _hostSourceIds.Span.Slice(0, Rows);
 
     /// <summary>Each row's ordinal within its source (samples of that source before it, across epochs), on the host.</summary>
-    public ReadOnlySpan<long> HostOrdinals => _hostOrdinals.Span;
+    public ReadOnlySpan<long> HostOrdinals => _hostOrdinals.Span.Slice(0, Rows);
 
     /// <summary>Copies the tokens to <paramref name="destination"/> (at least <see cref="Rows"/> · <see cref="Width"/>), waiting for the copy.</summary>
     public void CopyTokensTo(Span<int> destination)
     {
-        if (destination.Length < _tokens.Length) throw new ArgumentException($"The batch holds {_tokens.Length} tokens; the destination has room for {destination.Length}.", nameof(destination));
-        _tokens.View.CopyToCPU(ref MemoryMarshal.GetReference(destination), _tokens.Length);
+        long tokens = (long)Rows * Width;
+        if (destination.Length < tokens) throw new ArgumentException($"The batch holds {tokens} tokens; the destination has room for {destination.Length}.", nameof(destination));
+        Tokens.CopyToCPU(ref MemoryMarshal.GetReference(destination), tokens);
     }
 
     /// <summary>The tokens, copied to a new host array.</summary>
     public int[] TokensToArray()
     {
-        var tokens = new int[_tokens.Length];
+        var tokens = new int[Rows * Width];
         CopyTokensTo(tokens);
         return tokens;
     }
@@ -95,8 +99,8 @@ public sealed class DeviceBatch
         if (destination.Length < Rows) throw new ArgumentException($"The batch has {Rows} rows; the destination has room for {destination.Length}.", nameof(destination));
         var epochs = new long[Rows];
         var sequences = new long[Rows];
-        _epochs.View.CopyToCPU(epochs);
-        _sequences.View.CopyToCPU(sequences);
+        Epochs.CopyToCPU(epochs);
+        Sequences.CopyToCPU(sequences);
         for (int r = 0; r < Rows; r++) destination[r] = new SampleRef(HostSourceIds[r], HostOrdinals[r], epochs[r], sequences[r]);
     }
 
@@ -129,6 +133,13 @@ public sealed class DeviceBatch
     internal ArrayView<long> OrdinalsOnDevice => _ordinals.View;
 
     internal ArrayView<long> TokenStarts => _tokenStarts.View;
+
+    /// <summary>Sets the rows of the step about to be prepared (at most <see cref="Capacity"/>).</summary>
+    internal void Resize(int rows)
+    {
+        if ((uint)rows > (uint)Capacity) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"The batch holds at most {Capacity} rows.");
+        Rows = rows;
+    }
 
     internal void Stamp(long step, long firstSample)
     {

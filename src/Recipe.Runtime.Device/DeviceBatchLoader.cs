@@ -83,7 +83,7 @@ public sealed class DeviceBatchLoader : LoaderCore
             bool staged = Array.IndexOf(_resident.Kinds, LoaderKernels.Staged) >= 0;
             for (int i = 0; i < Buffers; i++)
             {
-                _batches[i] = new DeviceBatch(accelerator, Slice.Count, Width, staged, _memory);
+                _batches[i] = new DeviceBatch(accelerator, BatchSize, Width, staged, _memory);
                 _streams[i] = _memory.Add(accelerator.CreateStream());
             }
         }
@@ -183,10 +183,10 @@ public sealed class DeviceBatchLoader : LoaderCore
         var stream = _streams[slot];
         _queued[slot] = -1;
         var sampler = Sampler;
-        int rows = Slice.Count;
-        long first = Slice.Start(step);
-        var sources = batch.HostSourceBuffer;
-        sampler.FillOrdinals(first, sources, batch.HostOrdinalBuffer);
+        var (first, rows) = RowsOf(step);
+        batch.Resize(rows);
+        var sources = batch.HostSourceBuffer.Slice(0, rows);
+        sampler.FillOrdinals(first, sources, batch.HostOrdinalBuffer.Slice(0, rows));
         bool staged = false, resident = false;
         for (int r = 0; r < rows; r++)
         {

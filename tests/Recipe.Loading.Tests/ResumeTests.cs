@@ -115,16 +115,6 @@ public class ResumeTests
     }
 
     [Fact]
-    public void A_state_off_this_loaders_batch_boundary_is_refused()
-    {
-        using var data = FixtureData.Create();
-        using var loader = data.Open(batchSize: 8);
-        var error = Assert.Throws<ArgumentException>(() => loader.Restore(new SamplerState(12, loader.StreamHash)));
-        Assert.Contains("sample 12", error.Message);
-        Assert.Contains("8 samples", error.Message);
-    }
-
-    [Fact]
     public void A_state_past_the_run_is_refused()
     {
         using var data = FixtureData.Create();

@@ -19,17 +19,17 @@ public sealed class Batch
     private readonly SampleRef[] _samples;
     private readonly int[] _sourceIds;
 
-    internal Batch(int rows, int width)
+    internal Batch(int capacity, int width)
     {
-        Rows = rows;
+        Rows = capacity;
         Width = width;
-        _tokens = GC.AllocateUninitializedArray<int>(checked(rows * width), pinned: true);
-        _samples = new SampleRef[rows];
-        _sourceIds = GC.AllocateUninitializedArray<int>(rows, pinned: true);
+        _tokens = GC.AllocateUninitializedArray<int>(checked(capacity * width), pinned: true);
+        _samples = new SampleRef[capacity];
+        _sourceIds = GC.AllocateUninitializedArray<int>(capacity, pinned: true);
     }
 
-    /// <summary>Rows: the per-rank batch size B.</summary>
-    public int Rows { get; }
+    /// <summary>Rows: this rank's rows at this step (B, or the size a batch-size ramp gives the step).</summary>
+    public int Rows { get; private set; }
 
     /// <summary>Tokens per row: the sequence length L, or L + 1 with the shifted target.</summary>
     public int Width { get; }
@@ -41,13 +41,13 @@ public sealed class Batch
     public long FirstSample { get; private set; }
 
     /// <summary>The tokens, [<see cref="Rows"/>, <see cref="Width"/>] row-major, in pinned memory.</summary>
-    public Span<int> Tokens => _tokens;
+    public Span<int> Tokens => _tokens.AsSpan(0, Rows * Width);
 
     /// <summary>Where each row came from: source (declaration order), ordinal within the source, epoch, sequence.</summary>
-    public ReadOnlySpan<SampleRef> Samples => _samples;
+    public ReadOnlySpan<SampleRef> Samples => _samples.AsSpan(0, Rows);
 
     /// <summary>The source of each row as int32 (a per-source loss needs exactly this tensor), in pinned memory.</summary>
-    public ReadOnlySpan<int> SourceIds => _sourceIds;
+    public ReadOnlySpan<int> SourceIds => _sourceIds.AsSpan(0, Rows);
 
     /// <summary>The tokens of row <paramref name="row"/>.</summary>
     public Span<int> Row(int row)
@@ -59,6 +59,13 @@ public sealed class Batch
     internal Span<SampleRef> SampleBuffer => _samples;
 
     internal Span<int> SourceIdBuffer => _sourceIds;
+
+    /// <summary>Sets the rows of the step about to be assembled (at most the capacity the batch was made with).</summary>
+    internal void Resize(int rows)
+    {
+        if ((uint)rows > (uint)_samples.Length) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"The batch holds at most {_samples.Length} rows.");
+        Rows = rows;
+    }
 
     internal void Stamp(long step, long firstSample)
     {

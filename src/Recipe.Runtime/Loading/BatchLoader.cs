@@ -19,7 +19,7 @@ namespace Recipe.Runtime.Loading;
 /// pooled, pinned buffers; the consumer takes them with <see cref="TryNext"/>. In steady state neither thread
 /// allocates. A returned <see cref="Batch"/> is valid until the next call of <see cref="TryNext"/>, <see cref="Next"/>,
 /// <see cref="LoaderCore.Restore"/> or <see cref="LoaderCore.Dispose"/>, which recycles it.</para>
-/// <para>The run has <see cref="LoaderCore.Steps"/> = floor(samples / (B·W)) batches: the trailing samples that do not fill a
+/// <para>The run has <see cref="LoaderCore.Steps"/> = floor(samples / (B·W)) batches for a fixed B (a ramp's steps are in <see cref="LoaderCore.Plan"/>): the trailing samples that do not fill a
 /// global batch are dropped, because every rank must receive B rows at every step.</para>
 /// <para>One consumer thread: <see cref="TryNext"/>, <see cref="Next"/>, <see cref="LoaderCore.Restore"/> and
 /// <see cref="LoaderCore.Dispose"/> must not be called concurrently. Cancellation (<see cref="LoaderOptions.Cancellation"/>) may
@@ -72,7 +72,7 @@ public sealed class BatchLoader : LoaderCore
         _prefetch = options.PrefetchDepth > 0;
         // The consumer holds one buffer while the producer keeps PrefetchDepth ready.
         _slots = new Batch[_prefetch ? options.PrefetchDepth + 1 : 1];
-        for (int i = 0; i < _slots.Length; i++) _slots[i] = new Batch(options.BatchSize, Width);
+        for (int i = 0; i < _slots.Length; i++) _slots[i] = new Batch(BatchSize, Width);
 
         _cancellation = options.Cancellation;
         if (_cancellation.CanBeCanceled)
@@ -191,8 +191,10 @@ public sealed class BatchLoader : LoaderCore
     {
         var samples = batch.SampleBuffer;
         var ids = batch.SourceIdBuffer;
+        var (first, rows) = RowsOf(step);
+        batch.Resize(rows);
         var tokens = batch.Tokens;
-        int rows = Sampler.FillRank(step, Slice, samples);
+        Sampler.Fill(first, samples.Slice(0, rows));
         int width = Width;
         for (int r = 0; r < rows; r++)
         {
@@ -202,7 +204,7 @@ public sealed class BatchLoader : LoaderCore
             ids[r] = sample.Source;
             ReadRow(sample.Source, sample.Sequence, tokens.Slice(r * width, width));
         }
-        batch.Stamp(step, Slice.Start(step));
+        batch.Stamp(step, first);
         return true;
     }
 
@@ -230,7 +232,7 @@ public sealed class BatchLoader : LoaderCore
         _thread = new Thread(Produce)
         {
             IsBackground = true,
-            Name = $"Recipe loader prefetch (rank {Slice.Rank})",
+            Name = $"Recipe loader prefetch (rank {Rank})",
         };
         _thread.Start();
     }

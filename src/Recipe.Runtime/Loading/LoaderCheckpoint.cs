@@ -12,7 +12,9 @@ namespace Recipe.Runtime.Loading;
 /// rather than a struct. The state is the same on every rank (it counts global samples), so one rank can write it for
 /// all. <c>stream</c> is the version of the sampler's stream: the same recipe gives another stream under another
 /// version (version 2 changed the permutation within sources and the static closed form), so a file written under
-/// another version is refused rather than resumed into other data.
+/// another version is refused rather than resumed into other data. A checkpoint may also say which shape wrote it,
+/// <c>"writtenBy": {"worldSize": 8, "rowsPerRank": 4}</c>, for the logs: a state restores into a loader of any world
+/// size and batch size, so reading ignores it.
 /// </summary>
 public static class LoaderCheckpoint
 {
@@ -23,8 +25,8 @@ public static class LoaderCheckpoint
     private const string RecipeHash = "recipeHash";
     private const string Stream = "stream";
 
-    /// <summary>The JSON text of <paramref name="state"/>.</summary>
-    public static string ToJson(SamplerState state)
+    /// <summary>The JSON text of <paramref name="state"/>, with the shape of the loader that wrote it when given.</summary>
+    public static string ToJson(SamplerState state, LoaderShape? writtenBy = null)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
@@ -33,6 +35,13 @@ public static class LoaderCheckpoint
             writer.WriteNumber(NextSample, state.NextSample);
             writer.WriteString(RecipeHash, state.StreamHash);
             writer.WriteNumber(Stream, StreamVersion);
+            if (writtenBy is { } shape)
+            {
+                writer.WriteStartObject("writtenBy");
+                writer.WriteNumber("worldSize", shape.WorldSize);
+                writer.WriteNumber("rowsPerRank", shape.RowsPerRank);
+                writer.WriteEndObject();
+            }
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
@@ -74,15 +83,22 @@ public static class LoaderCheckpoint
     /// Writes <paramref name="state"/> to <paramref name="path"/> through a temporary file and a rename, so a crash
     /// mid-write leaves the previous checkpoint rather than a truncated one.
     /// </summary>
-    public static void Save(string path, SamplerState state)
+    public static void Save(string path, SamplerState state, LoaderShape? writtenBy = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         string temporary = path + ".tmp";
-        File.WriteAllText(temporary, ToJson(state));
+        File.WriteAllText(temporary, ToJson(state, writtenBy));
         File.Move(temporary, path, overwrite: true);
     }
 
-    /// <summary>Reads a state written by <see cref="Save"/>.</summary>
+    /// <summary>Writes <paramref name="loader"/>'s <see cref="LoaderCore.State"/> and shape to <paramref name="path"/>; see <see cref="Save(string, SamplerState, LoaderShape?)"/>.</summary>
+    public static void Save(string path, LoaderCore loader)
+    {
+        ArgumentNullException.ThrowIfNull(loader);
+        Save(path, loader.State, loader.Shape);
+    }
+
+    /// <summary>Reads a state written by <see cref="Save(string, SamplerState, LoaderShape?)"/>.</summary>
     /// <exception cref="InvalidDataException">The file is not such a state.</exception>
     public static SamplerState Load(string path) => FromJson(File.ReadAllText(path), path);
 }

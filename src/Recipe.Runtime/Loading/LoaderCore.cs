@@ -44,8 +44,10 @@ public abstract class LoaderCore : IDisposable
         Sampler = recipe.CreateSampler(index, sequences, options.IndexProgress);
         _sources = new List<TokenSource>(sources).ToArray();
         _ownsSources = ownsSources;
-        Slice = new RankSlice(options.Rank, options.WorldSize, options.BatchSize * options.WorldSize).Validate();
-        Steps = recipe.Samples / Slice.GlobalBatchSize;
+        Rank = options.Rank;
+        WorldSize = options.WorldSize;
+        BatchSizes = options.RowsPerRank;
+        Plan = new StepPlan(BatchSizes, WorldSize, origin: 0, recipe.Samples);
     }
 
     /// <summary>The recipe.</summary>
@@ -63,17 +65,32 @@ public abstract class LoaderCore : IDisposable
     /// <summary>Sequences per source: the permutation domain of one epoch, from the real token counts.</summary>
     public ReadOnlySpan<long> SequencesPerSource => Sampler.SequencesPerSource;
 
-    /// <summary>This rank's slice of every global batch.</summary>
-    public RankSlice Slice { get; }
+    /// <summary>This rank, in [0, <see cref="WorldSize"/>).</summary>
+    public int Rank { get; }
 
-    /// <summary>Rows per batch on this rank (B).</summary>
-    public int BatchSize => Slice.Count;
+    /// <summary>Data-parallel ranks sharing every step.</summary>
+    public int WorldSize { get; }
+
+    /// <summary>Rows per rank over the run: fixed, or a ramp.</summary>
+    public BatchSizeSchedule BatchSizes { get; }
+
+    /// <summary>The largest rows per rank of any step (B for a fixed size): what each batch buffer holds.</summary>
+    public int BatchSize => BatchSizes.MaxRowsPerRank;
+
+    /// <summary>
+    /// The run's steps from where this loader started (sample 0, or the sample it was restored to when that was not a
+    /// step boundary of this loader's shape).
+    /// </summary>
+    public StepPlan Plan { get; private set; }
+
+    /// <summary>The shape of this loader's next step, written into checkpoints for the logs.</summary>
+    public LoaderShape Shape => new(WorldSize, NextStep < Steps ? Plan[NextStep].RowsPerRank : BatchSizes.RowsPerRankAt(Plan.End));
 
     /// <summary>Tokens per row: L, or L + 1 with the shifted target.</summary>
     public int Width { get; }
 
-    /// <summary>Batches in the run: floor(samples / global batch).</summary>
-    public long Steps { get; }
+    /// <summary>Steps in the run from <see cref="StepPlan.Origin"/>: those that fit whole (floor(samples / global batch) for a fixed size from 0).</summary>
+    public long Steps => Plan.Count;
 
     /// <summary>The step of the batch the next <c>TryNext</c> returns.</summary>
     public long NextStep { get; protected set; }
@@ -83,7 +100,10 @@ public abstract class LoaderCore : IDisposable
     /// train on and the stream hash. The same on every rank, and the same for the CPU and the device loader at the same
     /// step. Restore it with <see cref="Restore"/> on either.
     /// </summary>
-    public SamplerState State => Sampler.StateAt(NextStep * Slice.GlobalBatchSize);
+    public SamplerState State => Sampler.StateAt(NextSample);
+
+    /// <summary>The global index of the first sample of the next step (of all ranks).</summary>
+    public long NextSample => NextStep < Steps ? Plan[NextStep].FirstSample : Plan.End;
 
     /// <summary>Whether rows carry the shifted target (L + 1 tokens).</summary>
     protected bool Shifted { get; }
@@ -99,24 +119,30 @@ public abstract class LoaderCore : IDisposable
 
     /// <summary>
     /// Continues from <paramref name="state"/> (from <see cref="State"/> of this loader, the other kind, or an earlier
-    /// run): the next batch is the one an uninterrupted run would have returned there. Batches in flight are discarded.
+    /// run of any world size and batch size): the rows of all ranks from then on are the global samples from the
+    /// state's sample on, in order, as an uninterrupted run reads them. At a step boundary of this loader's shape the
+    /// steps keep their numbers; anywhere else the steps start there (<see cref="Plan"/> starts at that sample).
+    /// Batches in flight are discarded.
     /// </summary>
     /// <exception cref="InvalidOperationException">The state belongs to another recipe (the message names both hashes).</exception>
-    /// <exception cref="ArgumentException">The state is not at a global batch boundary of this loader (another batch size).</exception>
     public void Restore(SamplerState state)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
         long next = Sampler.Resume(state);
-        int global = Slice.GlobalBatchSize;
-        if (next % global != 0)
+        if (!Plan.TryFindStep(next, out long step))
         {
-            throw new ArgumentException(
-                $"The saved state is at sample {next}, not at a boundary of this loader's global batch of {global} samples ({Slice.Count} per rank × {Slice.WorldSize} ranks); resume with the global batch size of the run that saved it.",
-                nameof(state));
+            Plan = new StepPlan(BatchSizes, WorldSize, next, Recipe.Samples);
+            step = 0;
         }
-        long step = next / global;
         DiscardInFlight(step);
         NextStep = step;
+    }
+
+    /// <summary>The first global sample of this rank's rows at <paramref name="step"/>, and how many rows it takes.</summary>
+    protected (long FirstSample, int Rows) RowsOf(long step)
+    {
+        var span = Plan[step];
+        return (span.FirstSample + (long)Rank * span.RowsPerRank, span.RowsPerRank);
     }
 
     /// <summary>Stops the work in flight before <see cref="Restore"/> continues at <paramref name="step"/>.</summary>
@@ -124,7 +150,7 @@ public abstract class LoaderCore : IDisposable
 
     /// <summary>What <c>Next</c> throws past the last batch.</summary>
     protected InvalidOperationException RunOver() =>
-        new($"The run of recipe '{Recipe.Name}' is over: all {Steps} batches of {Slice.GlobalBatchSize} samples were returned.");
+        new($"The run of recipe '{Recipe.Name}' is over: all {Steps} steps up to sample {Plan.End} were returned.");
 
     /// <summary>Stops the work in flight, frees what the loader holds, and unmaps the sources it opened.</summary>
     public void Dispose()

@@ -22,8 +22,17 @@ public enum SourceCheckMode
 /// <summary>How a <see cref="BatchLoader"/> cuts the recipe's sample stream into batches.</summary>
 public sealed class LoaderOptions
 {
-    /// <summary>Rows per batch on this rank (B). The global batch is B · <see cref="WorldSize"/>.</summary>
-    public required int BatchSize { get; init; }
+    /// <summary>
+    /// Rows per batch on this rank (B), the same at every step. The global batch is B · <see cref="WorldSize"/>. Give
+    /// this or <see cref="BatchSizes"/>.
+    /// </summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>
+    /// Rows per rank that change over the run (a batch-size ramp), instead of a fixed <see cref="BatchSize"/>: a change
+    /// takes effect at the first step boundary at or after its start sample.
+    /// </summary>
+    public BatchSizeSchedule? BatchSizes { get; init; }
 
     /// <summary>This rank, in [0, <see cref="WorldSize"/>).</summary>
     public int Rank { get; init; }
@@ -68,12 +77,20 @@ public sealed class LoaderOptions
     /// <summary>Writes one diagnostic per line to standard error, as the CLI prints them.</summary>
     public static void StandardErrorLog(RecipeDiagnostic diagnostic) => Console.Error.WriteLine(diagnostic.ToString());
 
+    /// <summary>The rows per rank of every step: <see cref="BatchSizes"/>, or <see cref="BatchSize"/> at every step.</summary>
+    internal BatchSizeSchedule RowsPerRank => BatchSizes ?? BatchSizeSchedule.Fixed(BatchSize);
+
     internal void Validate()
     {
-        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "A batch holds at least one row per rank.");
+        if (BatchSizes is not null && BatchSize != 0)
+        {
+            throw new ArgumentException($"Give BatchSize ({BatchSize}) or BatchSizes ({BatchSizes}), not both.", nameof(BatchSizes));
+        }
+        if (BatchSizes is null && BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "A batch holds at least one row per rank.");
         if (WorldSize < 1) throw new ArgumentOutOfRangeException(nameof(WorldSize), WorldSize, "World size must be at least 1.");
         if ((uint)Rank >= (uint)WorldSize) throw new ArgumentOutOfRangeException(nameof(Rank), Rank, $"Rank must be in [0, {WorldSize}).");
-        if ((long)BatchSize * WorldSize > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"The global batch of {BatchSize} × {WorldSize} rows does not fit an int.");
+        int rows = BatchSizes?.MaxRowsPerRank ?? BatchSize;
+        if ((long)rows * WorldSize > int.MaxValue) throw new ArgumentOutOfRangeException(nameof(BatchSize), rows, $"The global batch of {rows} × {WorldSize} rows does not fit an int.");
         if (PrefetchDepth < 0) throw new ArgumentOutOfRangeException(nameof(PrefetchDepth), PrefetchDepth, "Prefetch depth is a number of batches, 0 or more.");
     }
 }
