@@ -58,12 +58,32 @@ public class DeviceResumeTests(AcceleratorFixture fixture)
     }
 
     [Fact]
-    public void Restoring_a_state_of_another_global_batch_size_is_an_error()
+    public void A_state_of_another_shape_restores_into_the_device_loader_as_into_the_CPU_loader()
     {
         using var data = FixtureData.Create();
-        using var device = data.OpenDevice(fixture.Accelerator, DeviceResidency.All, batchSize: 8);
+        using var cpu = data.Open(batchSize: 3, rank: 2, worldSize: 3);
+        using var device = data.OpenDevice(fixture.Accelerator, DeviceResidency.Fit, batchSize: 3, rank: 2, worldSize: 3, residentBytes: 4503 * 2);
+        // Sample 12 is not a boundary of 9-sample steps: both loaders start their steps there.
+        var state = new SamplerState(12, device.StreamHash);
+        cpu.Restore(state);
+        device.Restore(state);
+        Assert.Equal(0, device.NextStep);
+        var expected = BatchCopy.Drain(cpu, 40);
+        Assert.Equal(12 + 6, expected[0].FirstSample);
+        BatchCopy.AssertSame(expected, DeviceFixture.Drain(device, 40));
+    }
 
-        var error = Assert.Throws<ArgumentException>(() => device.Restore(new SamplerState(12, device.StreamHash)));
-        Assert.Contains("global batch of 8 samples", error.Message);
+    [Fact]
+    public void A_batch_size_ramp_gives_the_CPU_loaders_batches()
+    {
+        using var data = FixtureData.Create();
+        var recipe = Recipe.Runtime.CompiledRecipe.FromRecipe(FixtureData.Recipe());
+        var options = new Recipe.Runtime.Loading.LoaderOptions { BatchSizes = Recipe.Runtime.Loading.BatchSizeSchedule.Ramp((0, 2), (40, 5), (200, 3)), Rank = 1, WorldSize = 2, Log = null };
+        using var cpu = Recipe.Runtime.Loading.BatchLoader.Open(recipe, data.Root, options);
+        using var device = DeviceBatchLoader.Open(recipe, data.Root, fixture.Accelerator, options, new DeviceLoaderOptions { Residency = DeviceResidency.None });
+        var expected = BatchCopy.Drain(cpu, 80);
+        Assert.Contains(expected, b => b.Samples.Length == 5);
+        Assert.Contains(expected, b => b.Samples.Length == 3);
+        BatchCopy.AssertSame(expected, DeviceFixture.Drain(device, 80));
     }
 }
