@@ -16,19 +16,15 @@ internal static class Bench
     {
         if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1, not {batchSize}");
         if (batches < 1) throw new UsageException($"--batches must be at least 1, not {batches}");
-        BatchLoader loader;
-        using (var bar = io.Progress("indexing", recipe.Samples, progress))
+        using var bar = io.Progress("indexing", recipe.Samples, progress);
+        using var loader = BatchLoader.Open(CompiledRecipe.FromRecipe(recipe), dataRoot, new LoaderOptions
         {
-            loader = BatchLoader.Open(CompiledRecipe.FromRecipe(recipe), dataRoot, new LoaderOptions
-            {
-                BatchSize = batchSize,
-                Shifted = shifted,
-                Log = diagnostic => io.Warning(diagnostic.Message),
-                IndexProgress = new FractionProgress(bar, recipe.Samples),
-            });
-            bar.Finish();
-        }
-        using var disposeLoader = loader;
+            BatchSize = batchSize,
+            Shifted = shifted,
+            Log = diagnostic => io.Warning(diagnostic.Message),
+            IndexProgress = new FractionProgress(bar, recipe.Samples),
+        });
+        bar.Finish();
 
         long warmup = Math.Min(loader.Steps / 4, 10);
         long measured = Math.Min(batches, loader.Steps - warmup);
