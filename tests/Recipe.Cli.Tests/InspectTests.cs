@@ -9,6 +9,7 @@ using Recipe.Model.Json;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Loading;
 using Recipe.Runtime.Sampling;
+using Recipe.Tests.Shared;
 
 namespace Recipe.Cli.Tests;
 
