@@ -147,6 +147,7 @@ public class CSharpDiagnosticTests
     public static readonly (string Name, RecipeBuilder Recipe, string Id, DiagnosticSeverity Severity, string Place, string? Manifest)[] Places =
     {
         ("RCP001 at the phase attribute", WebCode(60, 30), "RCP001", Error, "[»Phase(\"a\"", null),
+        ("RCP001 at a later phase attribute", WebCode().Phase("c", "700K", ("web", 50), ("code", 40)), "RCP001", Error, "[»Phase(\"c\"", null),
         ("RCP002 at the Tokens argument", RecipeBuilder.Named("mini").Tokens("1M").Source("web", "100K").Source("code", "1M")
             .Phase("a", "0", ("web", 60), ("code", 40)), "RCP002", Warning, "Tokens = »\"100K\"", null),
         ("RCP004 at the At argument", WebCode().Phase("c", "1M", ("web", 50), ("code", 50)), "RCP004", Error, "[Phase(\"c\", At = »\"1M\")]", null),
