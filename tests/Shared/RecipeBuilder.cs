@@ -37,78 +37,45 @@ public sealed class RecipeBuilder
     public static RecipeBuilder WebAndCode() =>
         Named("mix").Source("web", "10B").Source("code", "10B").Phase("p0", "0", ("web", 60), ("code", 40));
 
-    public RecipeBuilder Tokens(string totalTokens)
-    {
-        _totalTokens = totalTokens;
-        return this;
-    }
+    public RecipeBuilder Tokens(string totalTokens) => Set(() => _totalTokens = totalTokens);
 
     /// <summary>Tokens per sample; null leaves it out.</summary>
-    public RecipeBuilder SequenceLength(int? sequenceLength)
-    {
-        _sequenceLength = sequenceLength;
-        return this;
-    }
+    public RecipeBuilder SequenceLength(int? sequenceLength) => Set(() => _sequenceLength = sequenceLength);
 
-    public RecipeBuilder Seed(long seed)
-    {
-        _seed = seed;
-        return this;
-    }
+    public RecipeBuilder Seed(long seed) => Set(() => _seed = seed);
 
     /// <summary>"percent", "fraction" or "relative".</summary>
-    public RecipeBuilder Weights(string mode)
-    {
-        _weights = mode;
-        return this;
-    }
+    public RecipeBuilder Weights(string mode) => Set(() => _weights = mode);
 
-    public RecipeBuilder Linear()
-    {
-        _interpolation = "linear";
-        return this;
-    }
+    public RecipeBuilder Linear() => Set(() => _interpolation = "linear");
 
-    public RecipeBuilder MaxEpochs(double maxEpochs)
-    {
-        _maxEpochs = maxEpochs;
-        return this;
-    }
+    public RecipeBuilder MaxEpochs(double maxEpochs) => Set(() => _maxEpochs = maxEpochs);
 
-    public RecipeBuilder SyntheticCap(double syntheticCap)
-    {
-        _syntheticCap = syntheticCap;
-        return this;
-    }
+    public RecipeBuilder SyntheticCap(double syntheticCap) => Set(() => _syntheticCap = syntheticCap);
 
     /// <summary>A temperature schedule from <paramref name="start"/> to <paramref name="end"/>; the base weights are one phase's.</summary>
-    public RecipeBuilder Temperature(double start, double end, params (string Source, double Weight)[] baseWeights)
+    public RecipeBuilder Temperature(double start, double end, params (string Source, double Weight)[] baseWeights) => Set(() =>
     {
         _temperature = (start, end);
         _phases.Clear();
         _phases.Add(new PhaseSpec("base", "0", baseWeights));
-        return this;
-    }
+    });
 
     /// <summary>A top-level property written as raw JSON (a value of the wrong type, an unknown key); JSON only.</summary>
-    public RecipeBuilder Property(string key, string json)
-    {
-        _extra.Add((key, json));
-        return this;
-    }
+    public RecipeBuilder Property(string key, string json) => Set(() => _extra.Add((key, json)));
 
     /// <summary>A source; <paramref name="json"/> adds raw JSON properties to it (JSON only).</summary>
     public RecipeBuilder Source(string name, string tokens, double? quality = null, bool synthetic = false,
-        double? maxEpochs = null, double? maxFraction = null, string? json = null)
-    {
-        _sources.Add(new SourceSpec(name, tokens, quality, synthetic, maxEpochs, maxFraction, json));
-        return this;
-    }
+        double? maxEpochs = null, double? maxFraction = null, string? json = null) =>
+        Set(() => _sources.Add(new SourceSpec(name, tokens, quality, synthetic, maxEpochs, maxFraction, json)));
 
     /// <summary>A phase from <paramref name="at"/> (a quantity such as "5B") with the weights it names; others weigh 0.</summary>
-    public RecipeBuilder Phase(string name, string at, params (string Source, double Weight)[] weights)
+    public RecipeBuilder Phase(string name, string at, params (string Source, double Weight)[] weights) =>
+        Set(() => _phases.Add(new PhaseSpec(name, at, weights)));
+
+    private RecipeBuilder Set(Action change)
     {
-        _phases.Add(new PhaseSpec(name, at, weights));
+        change();
         return this;
     }
 
