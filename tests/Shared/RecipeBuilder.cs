@@ -33,10 +33,6 @@ public sealed class RecipeBuilder
     /// <summary>A recipe named <paramref name="name"/> of 10B tokens in sequences of 1000, with no source or phase yet.</summary>
     public static RecipeBuilder Named(string name) => new(name);
 
-    /// <summary>The two-source recipe most rule tests start from: web and code, 10B each, one phase 60/40 over 10B.</summary>
-    public static RecipeBuilder WebAndCode() =>
-        Named("mix").Source("web", "10B").Source("code", "10B").Phase("p0", "0", ("web", 60), ("code", 40));
-
     public RecipeBuilder Tokens(string totalTokens) => Set(() => _totalTokens = totalTokens);
 
     /// <summary>Tokens per sample; null leaves it out.</summary>
