@@ -4,6 +4,7 @@ using System.Linq;
 using System.Reflection;
 using System.Text;
 using Recipe.Runtime;
+using Recipe.Tests.Shared;
 
 namespace Recipe.Cli.Tests;
 

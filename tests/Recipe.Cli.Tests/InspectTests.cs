@@ -10,6 +10,7 @@ using Recipe.Runtime;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Loading;
 using Recipe.Runtime.Sampling;
+using Recipe.Tests.Shared;
 
 namespace Recipe.Cli.Tests;
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Recipe.Model;
 using Recipe.Model.Json;
+using Recipe.Tests.Shared;
 
 namespace Recipe.Cli.Tests;
 

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Recipe.Model;
 using Recipe.Model.Json;
+using Recipe.Tests.Shared;
 
 namespace Recipe.Cli.Tests;
 

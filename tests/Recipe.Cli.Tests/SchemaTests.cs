@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using NJsonSchema;
+using Recipe.Tests.Shared;
 
 namespace Recipe.Cli.Tests;
 
@@ -10,24 +11,24 @@ namespace Recipe.Cli.Tests;
 public class SchemaTests
 {
     private static readonly Lazy<JsonSchema> s_schema = new(() =>
-        JsonSchema.FromJsonAsync(File.ReadAllText(Path.Combine(RepoRoot(), "schema", "recipe.schema.json"))).GetAwaiter().GetResult());
+        JsonSchema.FromJsonAsync(File.ReadAllText(Path.Combine(RepoRoot.Path, "schema", "recipe.schema.json"))).GetAwaiter().GetResult());
 
     public static IEnumerable<object[]> ShippedRecipes() =>
-        Directory.EnumerateFiles(Path.Combine(RepoRoot(), "examples", "PublishedMixes"), "*.recipe.json", SearchOption.AllDirectories)
-            .Concat(Directory.EnumerateFiles(Path.Combine(RepoRoot(), "benchmarks"), "*.recipe.json", SearchOption.AllDirectories))
+        Directory.EnumerateFiles(Path.Combine(RepoRoot.Path, "examples", "PublishedMixes"), "*.recipe.json", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(RepoRoot.Path, "benchmarks"), "*.recipe.json", SearchOption.AllDirectories))
             // The test projects' own recipes (tests/*/Recipes/*.recipe.json), which the loader and runtime tests compile.
-            .Concat(Directory.EnumerateDirectories(Path.Combine(RepoRoot(), "tests"), "Recipes", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateDirectories(Path.Combine(RepoRoot.Path, "tests"), "Recipes", SearchOption.AllDirectories)
                 .SelectMany(dir => Directory.EnumerateFiles(dir, "*.recipe.json", SearchOption.TopDirectoryOnly)))
             .Where(path => !path.Contains(Path.DirectorySeparatorChar + "bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal) &&
                            !path.Contains(Path.DirectorySeparatorChar + "obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             .OrderBy(path => path, StringComparer.Ordinal)
-            .Select(path => new object[] { Path.GetRelativePath(RepoRoot(), path) });
+            .Select(path => new object[] { Path.GetRelativePath(RepoRoot.Path, path) });
 
     [Theory]
     [MemberData(nameof(ShippedRecipes))]
     public void Every_shipped_recipe_validates_against_the_schema(string relativePath)
     {
-        var errors = s_schema.Value.Validate(File.ReadAllText(Path.Combine(RepoRoot(), relativePath)));
+        var errors = s_schema.Value.Validate(File.ReadAllText(Path.Combine(RepoRoot.Path, relativePath)));
         Assert.True(errors.Count == 0, $"{relativePath}: " + string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}")));
     }
 
@@ -76,13 +77,4 @@ public class SchemaTests
           "schedule": { "phases": [ { "at": 0, "weights": { "web": 70, "code": 30 } } ] }
         }
         """;
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "RecipeCompiler.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("RecipeCompiler.sln not found above " + AppContext.BaseDirectory);
-    }
 }

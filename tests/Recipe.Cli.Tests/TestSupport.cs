@@ -85,23 +85,6 @@ public sealed class TempFolder : IDisposable
     }
 }
 
-/// <summary>The repository root (where RecipeCompiler.sln is).</summary>
-public static class RepoRoot
-{
-    public static string Path { get; } = Find();
-
-    private static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "RecipeCompiler.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("RecipeCompiler.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    public static string Combine(string relative) => System.IO.Path.Combine(Path, relative);
-}
-
 /// <summary>
 /// Fixture shards written byte by byte from each format's public description, sharing no code with the readers.
 /// </summary>

@@ -1,3 +1,5 @@
+using Recipe.Tests.Shared;
+
 namespace Recipe.EndToEnd.Tests;
 
 /// <summary>examples/PublishedMixes builds with warnings as errors: every published mix passes every check.</summary>

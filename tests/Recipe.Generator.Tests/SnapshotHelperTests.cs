@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Recipe.Tests.Shared;
 
 namespace Recipe.Generator.Tests;
 

@@ -1,4 +1,5 @@
 using System.Linq;
+using Recipe.Tests.Shared;
 
 namespace Recipe.Generator.Tests;
 

@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.IO;
 using System.Linq;
 using System.Xml.Linq;
-using Recipe.EndToEnd.Tests;
 using Recipe.Model;
 using Recipe.Model.Json;
 using Recipe.Tests.Shared;
@@ -109,7 +108,7 @@ public sealed class ConsumerTests
     [Fact]
     public void The_project_knows_where_the_packaged_schema_is()
     {
-        var query = _consumer.Dotnet(["msbuild", "-nologo", "-getProperty:RecipeSchemaFile", .. DotnetCli.NoServers]);
+        var query = _consumer.Dotnet(["msbuild", "-nologo", "-getProperty:RecipeSchemaFile", .. ChildProcess.NoBuildServers]);
         Assert.True(query.ExitCode == 0, query.ToString());
         string path = query.Output.Trim();
         Assert.True(File.Exists(path), $"RecipeSchemaFile = '{path}'");
@@ -133,9 +132,9 @@ public sealed class ConsumerTests
         }
     }
 
-    private CliResult Build()
+    private ProcessResult Build()
     {
-        var build = _consumer.Dotnet(["build", "-nologo", "-tl:off", "-v:minimal", .. DotnetCli.NoServers]);
+        var build = _consumer.Dotnet(["build", "-nologo", "-tl:off", "-v:minimal", .. ChildProcess.NoBuildServers]);
         _log.WriteLine($"{build.Command}: {build.Elapsed.TotalSeconds:0.0} s");
         return build;
     }

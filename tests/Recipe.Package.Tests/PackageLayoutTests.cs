@@ -6,6 +6,7 @@ using System.Linq;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Xml.Linq;
+using Recipe.Tests.Shared;
 
 namespace Recipe.Package.Tests;
 
@@ -54,7 +55,7 @@ public sealed class PackageLayoutTests
     [Fact]
     public void Both_props_in_the_generator_package_are_the_file_in_repo_consumers_import()
     {
-        string source = File.ReadAllText(Path.Combine(Recipe.EndToEnd.Tests.RepoRoot.Path, "src", "Recipe.Generator", "build", "Recipe.Generator.props"));
+        string source = File.ReadAllText(Path.Combine(RepoRoot.Path, "src", "Recipe.Generator", "build", "Recipe.Generator.props"));
         using var package = ZipFile.OpenRead(_consumer.PackagePath("Recipe.Generator"));
         Assert.Equal(source, Read(package, "build/Recipe.Generator.props"));
         Assert.Equal(source, Read(package, "buildTransitive/Recipe.Generator.props"));
@@ -63,7 +64,7 @@ public sealed class PackageLayoutTests
     [Fact]
     public void The_generator_package_ships_the_repository_schema()
     {
-        string source = File.ReadAllText(Path.Combine(Recipe.EndToEnd.Tests.RepoRoot.Path, "schema", "recipe.schema.json"));
+        string source = File.ReadAllText(Path.Combine(RepoRoot.Path, "schema", "recipe.schema.json"));
         using var package = ZipFile.OpenRead(_consumer.PackagePath("Recipe.Generator"));
         Assert.Equal(source, Read(package, "schema/recipe.schema.json"));
     }

@@ -52,10 +52,10 @@ public sealed class PackagedConsumer : IDisposable
             // The fresh artifacts folder makes restore run for real, audit included: off, as for the consumer below.
             foreach (string project in new[] { "Recipe.Model", "Recipe.Runtime", "Recipe.Generator" })
             {
-                Step("pack " + project, DotnetCli.Succeed(Recipe.EndToEnd.Tests.RepoRoot.Path, null, [
+                Step("pack " + project, Succeed(RepoRoot.Path, null, [
                     "pack", Path.Combine("src", project, project + ".csproj"), "-c", "Release", "-o", Feed,
                     "--artifacts-path", Path.Combine(Root, "artifacts"), "-p:Version=" + Version, "-p:NuGetAudit=false", "-nologo", "-tl:off", "-v:minimal",
-                    .. DotnetCli.NoServers]));
+                    .. ChildProcess.NoBuildServers]));
             }
 
             // The commands as the README writes them, but for the version: it is a prerelease that only the feed
@@ -72,7 +72,7 @@ public sealed class PackagedConsumer : IDisposable
                 }
                 if (words[0] != "dotnet") throw new InvalidOperationException($"the README's step 1 runs `{command}`, which this setup does not know");
                 string[] arguments = words[1] == "add" ? [.. words[1..], "--version", Version] : words[1..];
-                Step(string.Join(" ", words[1..]), DotnetCli.Succeed(folder, Environment, arguments));
+                Step(string.Join(" ", words[1..]), Succeed(folder, Environment, arguments));
                 if (words[1] == "new")
                 {
                     TemplateProgram = File.ReadAllText(Path.Combine(ProjectFolder, "Program.cs"));
@@ -120,8 +120,11 @@ public sealed class PackagedConsumer : IDisposable
     /// <summary>Writes a file of the consumer project (relative path), replacing what was there.</summary>
     public void Write(string relativePath, string text) => File.WriteAllText(Path.Combine(ProjectFolder, relativePath), text);
 
+    /// <summary>The longest any one command may take; a cold pack of the three projects takes about 15 s.</summary>
+    public static TimeSpan CommandTimeout { get; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Runs a dotnet command in the project folder, with the consumer's environment.</summary>
-    public CliResult Dotnet(params string[] arguments) => DotnetCli.Run(ProjectFolder, Environment, arguments);
+    public ProcessResult Dotnet(params string[] arguments) => ChildProcess.Dotnet(ProjectFolder, CommandTimeout, Environment, arguments);
 
     /// <summary>
     /// The feed beside nuget.org, as a user adds a local source. Source mapping sends Recipe.* to the feed only: a
@@ -158,14 +161,22 @@ public sealed class PackagedConsumer : IDisposable
         catch (UnauthorizedAccessException) { }
     }
 
-    private void Step(string name, CliResult result) =>
+    /// <summary>Runs a dotnet command and fails the test unless it exits with 0.</summary>
+    private static ProcessResult Succeed(string workingDirectory, IReadOnlyDictionary<string, string>? environment, string[] arguments)
+    {
+        var result = ChildProcess.Dotnet(workingDirectory, CommandTimeout, environment, arguments);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
+    }
+
+    private void Step(string name, ProcessResult result) =>
         _steps.Add(string.Create(CultureInfo.InvariantCulture, $"{name} {result.Elapsed.TotalSeconds:0.0} s"));
 }
 
 /// <summary>This checkout's README.md, whose journey the consumer tests follow.</summary>
 public static class Readme
 {
-    public static ReadmeText Journey { get; } = new(Path.Combine(Recipe.EndToEnd.Tests.RepoRoot.Path, "README.md"));
+    public static ReadmeText Journey { get; } = new(Path.Combine(RepoRoot.Path, "README.md"));
 }
 
 [CollectionDefinition(Name)]
