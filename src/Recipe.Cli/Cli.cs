@@ -166,7 +166,7 @@ public static class Cli
         var name = RecipeNameOption();
         var plot = new Option<string[]>("--plot")
         {
-            Description = "Also draw the schedule to FILE (.svg or .png; repeat for both): weights over training above, cumulative tokens per source against each source's limit below.",
+            Description = "Also draw the schedule to FILE (.svg or .png; repeat for both): weights over training above, epochs used per source (tokens seen / declared tokens) against the maxEpochs limit below.",
             HelpName = "file",
             AllowMultipleArgumentsPerToken = false,
         };
