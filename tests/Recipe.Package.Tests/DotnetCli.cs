@@ -27,7 +27,11 @@ public static class DotnetCli
     /// <summary>Flags for commands that build: no build servers or reused nodes outlive the command and hold its output pipe.</summary>
     public static readonly string[] NoServers = { "--disable-build-servers", "-nodeReuse:false", "-p:UseSharedCompilation=false" };
 
-    public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        Run(workingDirectory, environment, Timeout, arguments);
+
+    /// <summary>Like <see cref="Run(string, IReadOnlyDictionary{string, string}?, string[])"/>, with a longer limit for a command that restores and builds much (the tool's pack).</summary>
+    public static CliResult Run(string workingDirectory, IReadOnlyDictionary<string, string>? environment, TimeSpan limit, params string[] arguments)
     {
         var start = new ProcessStartInfo(DotnetExecutable())
         {
@@ -62,12 +66,12 @@ public static class DotnetCli
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (!process.WaitForExit(Timeout))
+        if (!process.WaitForExit(limit))
         {
             try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             string partial;
             lock (output) partial = output.ToString();
-            throw new TimeoutException($"`{command}` in {workingDirectory} did not finish in {Timeout.TotalMinutes} minutes. Output so far:\n{partial}");
+            throw new TimeoutException($"`{command}` in {workingDirectory} did not finish in {limit.TotalMinutes} minutes. Output so far:\n{partial}");
         }
         process.WaitForExit(); // drains the redirected streams
         string text;
