@@ -1,14 +1,24 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
+using System.IO.MemoryMappedFiles;
+using System.Linq;
+using System.Runtime.InteropServices;
 using Recipe.Runtime;
+using Recipe.Runtime.Data;
+using Recipe.Runtime.Sampling;
 using Recipe.Runtime.Loading;
 
 namespace Recipe.Cli;
 
 /// <summary>
-/// `recipe bench`: batch-assembly throughput of the loader on the user's own shards, next to a plain memcpy of
-/// the same number of bytes measured in the same run, so a slow disk or an unlucky format shows as a ratio.
+/// `recipe bench`: batch-assembly throughput of the loader on the user's own shards, measured as
+/// benchmarks/run-loader.sh measures it: the loader assembling on the calling thread (synchronous), the loader as a
+/// consumer receives batches (prefetch thread), and a plain memcpy moving the same output bytes (B rows of L int32)
+/// row by row from random row-aligned offsets of the same memory-mapped shard files, each over the same number of
+/// batches after the same warm-up, in one run.
 /// </summary>
 internal static class Bench
 {
@@ -16,23 +26,66 @@ internal static class Bench
     {
         if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1, not {batchSize}");
         if (batches < 1) throw new UsageException($"--batches must be at least 1, not {batches}");
-        using var bar = io.Progress("indexing", recipe.Samples, progress);
-        using var loader = BatchLoader.Open(CompiledRecipe.FromRecipe(recipe), dataRoot, new LoaderOptions
+        var compiled = CompiledRecipe.FromRecipe(recipe);
+        var index = compiled.NeedsIndex ? BuildIndex(io, compiled, progress) : null;
+        var sources = BatchLoader.OpenSources(compiled, dataRoot);
+        try
         {
-            BatchSize = batchSize,
-            Shifted = shifted,
-            Log = diagnostic => io.Warning(diagnostic.Message),
-            IndexProgress = new FractionProgress(bar, recipe.Samples),
-        });
-        bar.Finish();
+            LoaderOptions Options(int prefetch) => new()
+            {
+                BatchSize = batchSize,
+                Shifted = shifted,
+                PrefetchDepth = prefetch,
+                // The source checks' warnings once, from the first loader.
+                Log = prefetch == 0 ? diagnostic => io.Warning(diagnostic.Message) : null,
+            };
+            using var synchronous = new BatchLoader(compiled, sources, Options(prefetch: 0), index);
+            long warmup = Math.Min(synchronous.Steps / 4, 10);
+            long measured = Math.Min(batches, synchronous.Steps - warmup);
+            if (measured < 1)
+            {
+                throw new CliException($"the run of '{recipe.Name}' has {synchronous.Steps} batch(es) of {batchSize}; lower --batch-size");
+            }
+            int width = synchronous.Width;
+            long tokens = measured * batchSize * width;
 
-        long warmup = Math.Min(loader.Steps / 4, 10);
-        long measured = Math.Min(batches, loader.Steps - warmup);
-        if (measured < 1)
-        {
-            throw new CliException($"the run of '{recipe.Name}' has {loader.Steps} batch(es) of {batchSize}; lower --batch-size");
+            double syncSeconds = Time(synchronous, warmup, measured);
+            double prefetchSeconds;
+            int defaultPrefetch = new LoaderOptions { BatchSize = batchSize }.PrefetchDepth; // what a trainer gets by default
+            using (var prefetched = new BatchLoader(compiled, sources, Options(defaultPrefetch), index))
+            {
+                prefetchSeconds = Time(prefetched, warmup, measured);
+            }
+            using var shards = new MappedShards(sources.SelectMany(s => s.Files).Select(f => f.Path), width * sizeof(int));
+            double copySeconds = shards.Time(batchSize, warmup, measured);
+
+            string Rate(double perSecond) => perSecond.ToString("N0", CultureInfo.InvariantCulture);
+            string Percent(double fraction) => (fraction * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+            io.Out.WriteLine($"{recipe.Name}: {measured} batches of {batchSize} x {width} tokens, {Cli.Count(shards.Files, "shard file")}");
+            io.Out.WriteLine($"{"",-19}{"tokens/s",14}{"batches/s",11}{"MB/s",8}{"of memcpy",11}");
+            void Line(string label, double seconds) => io.Out.WriteLine(
+                $"{label,-19}{Rate(tokens / seconds),14}{Rate(measured / seconds),11}{Rate(tokens * 4 / seconds / 1e6),8}{Percent(copySeconds / seconds),11}");
+            Line("loader, synchronous", syncSeconds);
+            Line("loader, prefetched", prefetchSeconds);
+            Line("memcpy of shards", copySeconds);
+            return ExitCodes.Clean;
         }
+        finally
+        {
+            foreach (var source in sources) source.Dispose();
+        }
+    }
 
+    private static SamplerIndex BuildIndex(CliIO io, CompiledRecipe recipe, bool progress)
+    {
+        using var bar = io.Progress("indexing", recipe.Samples, progress);
+        var index = SamplerIndex.Build(recipe, progress: new FractionProgress(bar, recipe.Samples));
+        bar.Finish();
+        return index;
+    }
+
+    private static double Time(BatchLoader loader, long warmup, long measured)
+    {
         long checksum = 0;
         for (long i = 0; i < warmup; i++) checksum += loader.Next().Tokens[0];
         var clock = Stopwatch.StartNew();
@@ -41,35 +94,89 @@ internal static class Bench
             var batch = loader.Next();
             checksum += batch.Tokens[batch.Tokens.Length - 1];
         }
-        double seconds = clock.Elapsed.TotalSeconds;
-        long tokens = measured * loader.BatchSize * loader.Width;
-
-        // The same bytes (int32 tokens) copied row by row from a buffer of the same size, in this process.
-        double copySeconds = CopyRows(tokens, loader.Width, ref checksum);
-
-        string Rate(double perSecond) => perSecond.ToString("N0", CultureInfo.InvariantCulture);
-        io.Out.WriteLine($"{recipe.Name}: {measured} batches of {loader.BatchSize} x {loader.Width} tokens");
-        io.Out.WriteLine($"  loader  {Rate(tokens / seconds),16} tokens/s  {Rate(measured / seconds),10} batches/s  {Rate(tokens * 4 / seconds / 1e6),8} MB/s");
-        io.Out.WriteLine($"  memcpy  {Rate(tokens / copySeconds),16} tokens/s  {"",21}  {Rate(tokens * 4 / copySeconds / 1e6),8} MB/s");
-        io.Out.WriteLine($"  loader / memcpy: {(copySeconds / seconds * 100).ToString("0", CultureInfo.InvariantCulture)}%");
+        double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         GC.KeepAlive(checksum);
-        return ExitCodes.Clean;
+        return seconds;
     }
 
-    private static double CopyRows(long tokens, int width, ref long checksum)
+    /// <summary>
+    /// The recipe's shard files mapped read-only, seen as rows of <c>rowBytes</c> at row-aligned offsets: what a
+    /// memcpy of the same bytes as a batch copies from.
+    /// </summary>
+    internal sealed unsafe class MappedShards : IDisposable
     {
-        var source = new int[Math.Max(width, (int)Math.Min(tokens, 64L << 20))];
-        var row = new int[width];
-        for (int i = 0; i < source.Length; i++) source[i] = i;
-        long rows = tokens / width;
-        var random = new Random(1);
-        var clock = Stopwatch.StartNew();
-        for (long r = 0; r < rows; r++)
+        private readonly List<(MemoryMappedFile File, MemoryMappedViewAccessor View, nint Start)> _maps = new();
+        private readonly long[] _firstRows;
+        private readonly int _rowBytes;
+        private ulong _state = 0x2545F4914F6CDD1DUL;
+
+        public MappedShards(IEnumerable<string> paths, int rowBytes)
         {
-            int start = random.Next(source.Length - width + 1);
-            source.AsSpan(start, width).CopyTo(row);
-            checksum += row[width - 1];
+            _rowBytes = rowBytes;
+            var firstRows = new List<long> { 0 };
+            foreach (string path in paths.Distinct(StringComparer.Ordinal))
+            {
+                long length = new FileInfo(path).Length;
+                if (length < rowBytes) continue;
+                var file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, mapName: null, 0, MemoryMappedFileAccess.Read);
+                var view = file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+                byte* start = null;
+                view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
+                _maps.Add((file, view, (nint)(start + view.PointerOffset)));
+                firstRows.Add(firstRows[^1] + length / rowBytes);
+            }
+            if (_maps.Count == 0)
+            {
+                throw new CliException($"no shard file holds a whole row of {rowBytes} bytes to copy; bench needs shards of at least one sample");
+            }
+            _firstRows = firstRows.ToArray();
         }
-        return Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+
+        /// <summary>Shard files mapped.</summary>
+        public int Files => _maps.Count;
+
+        /// <summary>Rows in all files.</summary>
+        public long Rows => _firstRows[^1];
+
+        /// <summary>Copies row <paramref name="row"/> (counted across the files in order) into <paramref name="destination"/>.</summary>
+        public void CopyRow(long row, Span<byte> destination)
+        {
+            int file = Array.BinarySearch(_firstRows, row);
+            if (file < 0) file = ~file - 1;
+            new ReadOnlySpan<byte>((byte*)_maps[file].Start + (row - _firstRows[file]) * _rowBytes, _rowBytes).CopyTo(destination);
+        }
+
+        /// <summary>Seconds to copy <paramref name="measured"/> batches of <paramref name="rows"/> random rows each, after <paramref name="warmup"/> batches.</summary>
+        public double Time(int rows, long warmup, long measured)
+        {
+            var batch = GC.AllocateUninitializedArray<byte>(rows * _rowBytes, pinned: true);
+            for (long i = 0; i < warmup; i++) CopyBatch(batch);
+            var clock = Stopwatch.StartNew();
+            for (long i = 0; i < measured; i++) CopyBatch(batch);
+            double seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            GC.KeepAlive(batch[^1]);
+            return seconds;
+        }
+
+        private void CopyBatch(byte[] batch)
+        {
+            for (int offset = 0; offset < batch.Length; offset += _rowBytes)
+            {
+                _state ^= _state << 13;
+                _state ^= _state >> 7;
+                _state ^= _state << 17;
+                CopyRow((long)(_state % (ulong)Rows), batch.AsSpan(offset, _rowBytes));
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var (file, view, _) in _maps)
+            {
+                view.SafeMemoryMappedViewHandle.ReleasePointer();
+                view.Dispose();
+                file.Dispose();
+            }
+        }
     }
 }

@@ -42,7 +42,8 @@ public static class Cli
         }
         try
         {
-            return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            // No termination handling by the parser: export handles its own signals, the other verbs stop at once.
+            return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (Exception e)
         {
@@ -165,7 +166,7 @@ public static class Cli
         var name = RecipeNameOption();
         var plot = new Option<string[]>("--plot")
         {
-            Description = "Also draw the schedule to FILE (.svg or .png; repeat for both): weights over training above, cumulative tokens per source against each source's limit below.",
+            Description = "Also draw the schedule to FILE (.svg or .png; repeat for both): weights over training above, epochs used per source (tokens seen / declared tokens) against the maxEpochs limit below.",
             HelpName = "file",
             AllowMultipleArgumentsPerToken = false,
         };

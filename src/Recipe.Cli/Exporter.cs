@@ -1,7 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Recipe.Model;
@@ -40,12 +43,16 @@ internal static class Exporter
         string hash = compiled.Hash;
         string folder = Path.GetFullPath(outputDir);
         if (File.Exists(folder)) throw new CliException($"{outputDir}: a file, not a folder");
+        RemoveStaleTemporaries(io, folder);
+        string description = Description(recipe, hash, new long[k]);
+        RequireSpace(recipe, folder, description.Length);
         Directory.CreateDirectory(folder);
 
         var sampler = compiled.CreateSequentialSampler();
         var counts = new long[k];
-        string indexPath = Path.Combine(folder, IndexFile), samplePath = Path.Combine(folder, SampleIndexFile);
-        string indexTemp = indexPath + ".tmp", sampleTemp = samplePath + ".tmp";
+        string indexPath = Path.Combine(folder, IndexFile), samplePath = Path.Combine(folder, SampleIndexFile), descriptionPath = Path.Combine(folder, DescriptionFile);
+        string indexTemp = Temporary(indexPath), sampleTemp = Temporary(samplePath), descriptionTemp = Temporary(descriptionPath);
+        using var stop = new StopSignals();
         try
         {
             using (var bar = io.Progress("exporting", samples, progress))
@@ -57,6 +64,7 @@ internal static class Exporter
                 var ordinalChunk = new long[batch.Length];
                 for (long first = 0; first < samples; first += batch.Length)
                 {
+                    stop.ThrowIfStopped();
                     int n = (int)Math.Min(batch.Length, samples - first);
                     // Sequential: each fill continues where the previous one stopped, so the scheduler never seeks.
                     sampler.Fill(first, batch.AsSpan(0, n));
@@ -75,17 +83,136 @@ internal static class Exporter
                 ordinals.Complete();
                 bar.Finish();
             }
+            File.WriteAllText(descriptionTemp, Description(recipe, hash, counts));
+            stop.ThrowIfStopped();
+            // Past this point a signal waits for the three renames: each file is either the earlier export's or this one's.
+            stop.Ignore();
             File.Move(indexTemp, indexPath, overwrite: true);
             File.Move(sampleTemp, samplePath, overwrite: true);
+            File.Move(descriptionTemp, descriptionPath, overwrite: true);
+        }
+        catch (OperationCanceledException) when (stop.Signal is { } signal)
+        {
+            io.Error($"export interrupted by {signal}: removed its temporary files; {outputDir} holds what it held before");
+            return 128 + (signal == PosixSignal.SIGINT ? 2 : signal == PosixSignal.SIGHUP ? 1 : 15);
         }
         finally
         {
             File.Delete(indexTemp);
             File.Delete(sampleTemp);
+            File.Delete(descriptionTemp);
         }
-        File.WriteAllText(Path.Combine(folder, DescriptionFile), Description(recipe, hash, counts));
         WriteSummary(io.Out, recipe, hash, counts, folder);
         return ExitCodes.Clean;
+    }
+
+    /// <summary>
+    /// The bytes an export of <paramref name="recipe"/> writes: both arrays with their headers, and the description.
+    /// Decimal, so a run near the int64 limit is a size, not an overflow.
+    /// </summary>
+    internal static decimal BytesNeeded(Recipe.Model.Recipe recipe, int descriptionBytes) =>
+        NpyWriter<short>.Header("<i2", recipe.Samples).Length + 2m * recipe.Samples
+        + NpyWriter<long>.Header("<i8", recipe.Samples).Length + 8m * recipe.Samples
+        + descriptionBytes + 64 * (recipe.Sources.Count + 1);
+
+    // Refuses, before anything is written, an export that the file system cannot hold: the earlier export stays
+    // until the new one is complete, so the whole size is needed even when the folder holds one.
+    private static void RequireSpace(Recipe.Model.Recipe recipe, string folder, int descriptionBytes)
+    {
+        decimal needed = BytesNeeded(recipe, descriptionBytes);
+        string samples = recipe.Samples.ToString("N0", CultureInfo.InvariantCulture);
+        if (needed > long.MaxValue)
+        {
+            throw new CliException($"recipe '{recipe.Name}': {samples} samples need {needed.ToString("N0", CultureInfo.InvariantCulture)} bytes " +
+                "of blend index, more than a file can hold (2^63 - 1 bytes); export a shorter run (totalTokens) or longer samples (sequenceLength)");
+        }
+        string existing = folder;
+        while (!Directory.Exists(existing)) existing = Path.GetDirectoryName(existing) ?? throw new CliException($"{folder}: no existing folder above it");
+        long free = new DriveInfo(existing).AvailableFreeSpace;
+        if ((long)needed > free)
+        {
+            throw new CliException($"recipe '{recipe.Name}': the export of {samples} samples needs {ProgressBar.Bytes((long)needed)} " +
+                $"({IndexFile} {ProgressBar.Bytes(2 * recipe.Samples)}, {SampleIndexFile} {ProgressBar.Bytes(8 * recipe.Samples)}) " +
+                $"but {existing} has {ProgressBar.Bytes(free)} free; free space there or choose another --output");
+        }
+    }
+
+    // One export's temporary file: named by its process, so that a later export can tell a killed run's files
+    // (removed) from those of an export still running beside it (left alone).
+    private static string Temporary(string path) => $"{path}.{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}.tmp";
+
+    private static void RemoveStaleTemporaries(CliIO io, string folder)
+    {
+        if (!Directory.Exists(folder)) return;
+        var removed = new List<string>();
+        foreach (string file in new[] { IndexFile, SampleIndexFile, DescriptionFile }.SelectMany(f => Directory.EnumerateFiles(folder, f + ".*.tmp")))
+        {
+            string pid = Path.GetFileName(file)[..^".tmp".Length].Split('.')[^1];
+            if (int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out int id) && id != Environment.ProcessId && IsRunning(id)) continue;
+            File.Delete(file);
+            removed.Add(Path.GetFileName(file));
+        }
+        if (removed.Count > 0)
+        {
+            io.Err.WriteLine($"recipe: note: removed {Cli.Count(removed.Count, "temporary file")} of an interrupted export: {string.Join(", ", removed)}");
+        }
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Ctrl-C, SIGTERM and SIGHUP while the arrays are written: the export stops at the next chunk and removes its
+    /// temporary files instead of leaving gigabytes of them behind.
+    /// </summary>
+    private sealed class StopSignals : IDisposable
+    {
+        private readonly List<PosixSignalRegistration> _registrations = new();
+        private volatile int _signal = -1;
+        private volatile bool _ignored;
+
+        public StopSignals()
+        {
+            var signals = OperatingSystem.IsWindows()
+                ? new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }
+                : new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP };
+            foreach (var signal in signals)
+            {
+                _registrations.Add(PosixSignalRegistration.Create(signal, context =>
+                {
+                    context.Cancel = true; // the export loop stops itself and cleans up
+                    if (!_ignored) _signal = (int)context.Signal;
+                }));
+            }
+        }
+
+        public PosixSignal? Signal => _signal == -1 ? null : (PosixSignal)_signal;
+
+        public void ThrowIfStopped()
+        {
+            if (_signal != -1) throw new OperationCanceledException();
+        }
+
+        public void Ignore() => _ignored = true;
+
+        public void Dispose()
+        {
+            foreach (var registration in _registrations) registration.Dispose();
+        }
     }
 
     private static string Description(Recipe.Model.Recipe recipe, string hash, long[] counts)

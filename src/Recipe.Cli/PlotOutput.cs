@@ -10,8 +10,10 @@ namespace Recipe.Cli;
 
 /// <summary>
 /// <c>recipe plan --plot FILE</c>: two stacked panels drawn with ScottPlot. Top: w(t) in percent per source, phase
-/// starts as labelled dashed lines. Bottom: cumulative tokens per source, with each source's declared tokens ×
-/// maxEpochs as a dotted limit line where it fits the axis, so over-repetition shows as a curve crossing its line.
+/// starts as labelled dashed lines. Bottom: epochs used over training (cumulative tokens / declared tokens), so every
+/// source shares one scale and the limit is one dotted line at maxEpochs (a source's own limit, where it differs, in
+/// its colour); the sources closest to their limit are named with their final epochs at the right edge, so
+/// over-repetition shows as a curve crossing its line.
 /// </summary>
 internal static class PlotOutput
 {
@@ -21,7 +23,7 @@ internal static class PlotOutput
     /// <summary>Samples of w(t) across the run, besides the phase boundaries (and the token just before each).</summary>
     public const int Samples = 500;
 
-    /// <summary>A limit line is drawn when it is at most this many times the largest cumulative curve.</summary>
+    /// <summary>A source's own limit is drawn when it is at most this many times the panel's top (the larger of maxEpochs and the epochs used).</summary>
     public const double LimitHeadroom = 1.5;
 
     /// <summary>The extension of a --plot file (.svg or .png), or a usage error.</summary>
@@ -36,13 +38,13 @@ internal static class PlotOutput
     public static void Write(Recipe.Model.Recipe recipe, string path)
     {
         string extension = CheckPath(path);
-        var (weights, cumulative) = Build(recipe);
+        var (weights, epochs, labels) = Build(recipe);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (folder is not null) Directory.CreateDirectory(folder);
         if (extension == ".png")
         {
             using var surface = SKSurface.Create(new SKImageInfo(Width, Height)) ?? throw new InvalidOperationException("could not create a drawing surface");
-            Draw(surface.Canvas, weights, cumulative);
+            Draw(surface.Canvas, weights, epochs, labels);
             using var image = surface.Snapshot();
             using var data = image.Encode(SKEncodedImageFormat.Png, 100);
             using var file = File.Create(path);
@@ -54,17 +56,17 @@ internal static class PlotOutput
             // keeps that out of the SVG, so each series is one path there.
             using (var scratch = SKSurface.Create(new SKImageInfo(Width, Height)))
             {
-                Draw(scratch.Canvas, weights, cumulative);
+                Draw(scratch.Canvas, weights, epochs, labels);
             }
             using var file = File.Create(path);
             using (var canvas = SKSvgCanvas.Create(SKRect.Create(Width, Height), file))
             {
-                Draw(canvas, weights, cumulative);
+                Draw(canvas, weights, epochs, labels);
             }
         }
     }
 
-    private static void Draw(SKCanvas canvas, Plot weights, Plot cumulative)
+    private static void Draw(SKCanvas canvas, Plot weights, Plot epochs, IReadOnlyList<EdgeLabel> labels)
     {
         using (var white = new SKPaint { Color = SKColors.White, Style = SKPaintStyle.Fill })
         {
@@ -72,7 +74,8 @@ internal static class PlotOutput
         }
         float half = Height / 2f;
         Panel(canvas, weights, new PixelRect(0, Width, 0, half));
-        Panel(canvas, cumulative, new PixelRect(0, Width, half, Height));
+        Panel(canvas, epochs, new PixelRect(0, Width, half, Height));
+        DrawEdgeLabels(canvas, epochs, labels);
     }
 
     // Each panel clipped to its half: a plot's render starts by clearing what it may draw on.
@@ -101,14 +104,14 @@ internal static class PlotOutput
         return positions.ToArray();
     }
 
-    private static (Plot Weights, Plot Cumulative) Build(Recipe.Model.Recipe recipe)
+    private static (Plot Weights, Plot Epochs, List<EdgeLabel> Labels) Build(Recipe.Model.Recipe recipe)
     {
         var schedule = WeightSchedule.For(recipe);
         var sources = recipe.Sources;
         long[] positions = SamplePositions(recipe);
         double[] xs = positions.Select(p => (double)p).ToArray();
         var weightSeries = sources.Select(_ => new double[positions.Length]).ToArray();
-        var cumulativeSeries = sources.Select(_ => new double[positions.Length]).ToArray();
+        var epochSeries = sources.Select(_ => new double[positions.Length]).ToArray();
         var w = new double[sources.Count];
         var c = new double[sources.Count];
         for (int p = 0; p < positions.Length; p++)
@@ -118,39 +121,42 @@ internal static class PlotOutput
             for (int s = 0; s < sources.Count; s++)
             {
                 weightSeries[s][p] = 100 * w[s];
-                cumulativeSeries[s][p] = c[s];
+                epochSeries[s][p] = EpochsUsed(c[s], sources[s].Tokens);
             }
         }
 
         var palette = new ScottPlot.Palettes.Category10();
         var top = NewPlot($"{recipe.Name}: mix weights over training ({Quantity.Format(recipe.TotalTokens)} tokens)", "share of the mix (%)");
-        var bottom = NewPlot("cumulative tokens per source (dotted: declared tokens × maxEpochs)", "tokens seen");
+        var bottom = NewPlot("epochs used: tokens seen / declared tokens (dotted: the maxEpochs limit)", "epochs used");
         double maxWeight = 0;
-        double maxCumulative = 0;
+        double maxEpochs = 0;
         for (int s = 0; s < sources.Count; s++)
         {
             var color = palette.GetColor(s);
             var line = top.Add.ScatterLine(xs, weightSeries[s], color);
             line.LegendText = sources[s].Name;
             line.LineWidth = 2;
-            var used = bottom.Add.ScatterLine(xs, cumulativeSeries[s], color);
+            var used = bottom.Add.ScatterLine(xs, epochSeries[s], color);
             used.LegendText = sources[s].Name;
             used.LineWidth = 2;
             maxWeight = Math.Max(maxWeight, weightSeries[s].Max());
-            maxCumulative = Math.Max(maxCumulative, cumulativeSeries[s].Max());
+            maxEpochs = Math.Max(maxEpochs, epochSeries[s].Max());
         }
 
-        double yTop = maxCumulative;
+        // One limit for every source on this scale; a source's own limit, where it differs, in its colour.
+        var labels = new List<EdgeLabel>();
+        double yTop = Math.Max(maxEpochs, recipe.MaxEpochs);
+        AddLimit(bottom, labels, recipe.MaxEpochs, Colors.Black, $"maxEpochs {Number(recipe.MaxEpochs)}");
         for (int s = 0; s < sources.Count; s++)
         {
-            double limit = sources[s].Tokens * recipe.MaxEpochsOf(sources[s]);
-            if (limit <= 0 || limit > LimitHeadroom * maxCumulative) continue;
-            var limitLine = bottom.Add.HorizontalLine(limit, 1.5f, palette.GetColor(s), LinePattern.Dotted);
-            limitLine.LabelText = $"{sources[s].Name} limit";
-            limitLine.LabelOppositeAxis = true;
-            limitLine.LabelFontSize = 11;
-            limitLine.LabelBackgroundColor = palette.GetColor(s).WithAlpha(0.85);
+            double limit = recipe.MaxEpochsOf(sources[s]);
+            if (limit == recipe.MaxEpochs || limit > LimitHeadroom * yTop) continue;
+            AddLimit(bottom, labels, limit, palette.GetColor(s), $"{sources[s].Name} limit {Number(limit)}");
             yTop = Math.Max(yTop, limit);
+        }
+        foreach (int s in ClosestToLimit(recipe))
+        {
+            labels.Add(new EdgeLabel($"{sources[s].Name} {epochSeries[s][^1].ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}", epochSeries[s][^1], palette.GetColor(s)));
         }
 
         foreach (var phase in recipe.Schedule.Phases)
@@ -165,12 +171,64 @@ internal static class PlotOutput
 
         double total = Math.Max(1, recipe.TotalTokens);
         top.Axes.SetLimits(0, total, 0, Math.Min(100, maxWeight * 1.1 + 1));
-        bottom.Axes.SetLimits(0, total, 0, Math.Max(1, yTop * 1.08));
-        bottom.Axes.Left.TickGenerator = TokenTicks();
+        bottom.Axes.SetLimits(0, total, 0, yTop * 1.12);
         top.ShowLegend(Edge.Right);
         bottom.ShowLegend(Edge.Right);
-        return (top, bottom);
+        return (top, bottom, labels);
     }
+
+    /// <summary>How many times a source's declared tokens have been read: the quantity its limit is stated in.</summary>
+    public static double EpochsUsed(double tokensSeen, long declaredTokens) => declaredTokens > 0 ? tokensSeen / declaredTokens : 0;
+
+    /// <summary>How many sources get their name and final epochs at the right edge: those closest to their limit.</summary>
+    public const int LabelledSources = 3;
+
+    /// <summary>The sources labelled at the right edge: the <see cref="LabelledSources"/> with the largest share of their limit used by the end.</summary>
+    public static int[] ClosestToLimit(Recipe.Model.Recipe recipe)
+    {
+        var seen = new double[recipe.Sources.Count];
+        WeightSchedule.For(recipe).CumulativeTokens(recipe.TotalTokens, seen);
+        return Enumerable.Range(0, recipe.Sources.Count)
+            .Where(s => recipe.Sources[s].Tokens > 0)
+            .OrderByDescending(s => EpochsUsed(seen[s], recipe.Sources[s].Tokens) / recipe.MaxEpochsOf(recipe.Sources[s]))
+            .ThenBy(s => s)
+            .Take(LabelledSources)
+            .ToArray();
+    }
+
+    private static void AddLimit(Plot plot, List<EdgeLabel> labels, double epochs, ScottPlot.Color color, string label)
+    {
+        plot.Add.HorizontalLine(epochs, 1.5f, color, LinePattern.Dotted);
+        labels.Add(new EdgeLabel(label, epochs, color));
+    }
+
+    /// <summary>A label in the margin right of the epochs panel, at the height of <see cref="Y"/> (in epochs).</summary>
+    private sealed record EdgeLabel(string Text, double Y, ScottPlot.Color Color);
+
+    // The margin labels, drawn after the panel so their positions come from its final layout: each at its value's
+    // height, nudged apart so that none overlap, in its line's colour.
+    private static void DrawEdgeLabels(SKCanvas canvas, Plot plot, IReadOnlyList<EdgeLabel> labels)
+    {
+        var data = plot.RenderManager.LastRender.DataRect;
+        using var typeface = SKTypeface.FromFamilyName(Fonts.Default, SKFontStyle.Bold);
+        using var font = new SKFont(typeface, LabelSize);
+        using var paint = new SKPaint { IsAntialias = true };
+        float floor = float.PositiveInfinity;
+        foreach (var label in labels.OrderBy(l => l.Y))
+        {
+            float y = Math.Min(plot.GetPixel(new Coordinates(0, label.Y)).Y + LabelSize / 3, floor - LabelSize - 2);
+            floor = y;
+            paint.Color = new SKColor(label.Color.R, label.Color.G, label.Color.B);
+            canvas.DrawText(label.Text, data.Right + 6, y, SKTextAlign.Left, font, paint);
+        }
+    }
+
+    private const float LabelSize = 13;
+
+    /// <summary>The margin right of the data area that holds the labels of the epochs panel (both panels, so their x axes line up).</summary>
+    private const float LabelMargin = 120;
+
+    private static string Number(double value) => value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The colour of source <paramref name="index"/>'s series, as "#RRGGBB".</summary>
     public static string SeriesColor(int index)
@@ -190,6 +248,7 @@ internal static class PlotOutput
         plot.Axes.Left.TickLabelStyle.FontSize = 12;
         plot.Axes.Top.MinimumSize = 30; // room for the phase labels between the title and the data
         plot.Axes.Left.MinimumSize = 75; // the same left edge in both panels, so their x axes line up
+        plot.Axes.Right.MinimumSize = LabelMargin;
         return plot;
     }
 

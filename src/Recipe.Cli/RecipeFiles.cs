@@ -31,10 +31,15 @@ internal static class RecipeFiles
     public static Loaded Load(string path)
     {
         RequireFile(path);
-        string text = File.ReadAllText(path);
+        if (path.EndsWith(".cs", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CliException($"{path}: a C# recipe is checked by the build (`dotnet build` reports its diagnostics); " +
+                "`recipe` takes the built assembly instead, e.g. bin/Debug/net10.0/PROJECT.dll, with --recipe NAME when it holds several");
+        }
         var problems = new List<string>();
         var manifest = Manifests(path, problems, out int manifestErrors);
-        var checkedRecipe = RecipeJsonReader.Read(text).Check(manifest);
+        // Bytes, not text: a byte that is not UTF-8 is an RCP009 at that byte, not a silent U+FFFD.
+        var checkedRecipe = RecipeJsonReader.Read(File.ReadAllBytes(path)).Check(manifest);
         problems.AddRange(checkedRecipe.Diagnostics.Select(d => Format(path, d)));
         string name = checkedRecipe.Recipe?.Name ?? System.IO.Path.GetFileName(path);
         string hash = checkedRecipe.Recipe is { } recipe ? RecipeHash.Compute(recipe) : "";
@@ -94,20 +99,32 @@ internal static class RecipeFiles
             }
             else
             {
-                loaded = all.FirstOrDefault(r => r.Name == name)
-                    ?? throw new UsageException($"{path} has no recipe '{name}'; it holds {names}");
+                loaded = Named(all, name, path, names);
             }
         }
         else
         {
             loaded = Load(path);
-            if (name is not null && loaded.Checked.Recipe is { } read && read.Name != name)
+            if (name is not null && loaded.Checked.Recipe is { } read && !read.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
             {
                 throw new UsageException($"{path} holds recipe '{read.Name}', not '{name}'");
             }
         }
         foreach (string problem in loaded.Problems) io.Err.WriteLine(problem);
         return loaded.Checked.Recipe;
+    }
+
+    // The exact name, else the one name that differs only in case; two such names are ambiguous.
+    private static Loaded Named(IReadOnlyList<Loaded> all, string name, string path, string names)
+    {
+        if (all.FirstOrDefault(r => r.Name == name) is { } exact) return exact;
+        var matches = all.Where(r => r.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new UsageException($"{path} has no recipe '{name}'; it holds {names}"),
+            _ => throw new UsageException($"{path} has {matches.Count} recipes named '{name}' but for case ({string.Join(", ", matches.Select(r => r.Name))}); give the exact name"),
+        };
     }
 
     /// <summary>MSBuild's shape, so editors and CI annotate the line: <c>file(line,col): error RCP001: message</c>.</summary>

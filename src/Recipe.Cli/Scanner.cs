@@ -122,6 +122,12 @@ internal static class Scanner
                     string.Join(", ", skipped.Take(3)) + (skipped.Count > 3 ? ", ..." : ""));
             }
             if (files.Count == 0 && errors.Count == 0) io.Warning($"{name}: no token files (*.bin, *.npy, *.idx) in {Display(dir, name + "/")}; the source holds 0 tokens");
+            else if (files.Count > 0 && files.All(f => f.Tokens == 0))
+            {
+                io.Warning($"{name}: {(files.Count == 1 ? "its token file holds" : $"its {files.Count} token files hold")} no tokens (" +
+                    string.Join(", ", files.Take(3).Select(f => Display(dir, f.Data.RelativePath))) + (files.Count > 3 ? ", ..." : "") +
+                    "); the source holds 0 tokens");
+            }
             sources.Add(new SourceScan(name, files));
         }
         if (errors.Count > 0)

@@ -64,6 +64,12 @@ public abstract class CompiledRecipe
     /// <summary>The stream in closed form when the recipe is a static mix of short period; null otherwise.</summary>
     internal PeriodicSchedule? ClosedForm => _closedForm.Value;
 
+    /// <summary>
+    /// Whether reads anywhere need the deadline scheduler's checkpoint index (<see cref="SamplerIndex.Build"/>): every
+    /// schedule but a static mix of whole parts, which samples in closed form.
+    /// </summary>
+    public bool NeedsIndex => ClosedForm is null;
+
     /// <summary>Sequences source <paramref name="source"/> declares: its tokens over the sequence length, at least one.</summary>
     public long DeclaredSequences(int source) => Math.Max(1, Model.Sources[source].Tokens / SequenceLength);
 

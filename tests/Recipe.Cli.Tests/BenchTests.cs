@@ -1,3 +1,6 @@
+using System;
+using System.Linq;
+
 namespace Recipe.Cli.Tests;
 
 /// <summary>`recipe bench`: the loader on the user's shards, with memcpy measured beside it.</summary>
@@ -28,16 +31,44 @@ public class BenchTests
     }
 
     [Fact]
-    public void Bench_reports_loader_and_memcpy_throughput_from_the_same_run()
+    public void Bench_reports_the_synchronous_and_prefetched_loader_against_a_memcpy_of_the_mapped_shards()
     {
         using var folder = Data();
         var result = Tool.Run("bench", folder.File("mix.recipe.json"), "--data", folder.File("data"), "-b", "4", "-n", "50");
         Assert.True(result.Exit == 0, result.ToString());
-        Assert.Contains("bench-mix: 50 batches of 4 x 64 tokens", result.Out);
-        Assert.Contains(result.OutLines, line => line.TrimStart().StartsWith("loader ", System.StringComparison.Ordinal) && line.Contains("tokens/s"));
-        Assert.Contains(result.OutLines, line => line.TrimStart().StartsWith("memcpy ", System.StringComparison.Ordinal) && line.Contains("tokens/s"));
-        Assert.Contains("loader / memcpy: ", result.Out);
+        Assert.Equal("bench-mix: 50 batches of 4 x 64 tokens, 2 shard files", result.OutLines[0]);
+        Assert.Equal(new[] { "tokens/s", "batches/s", "MB/s", "of", "memcpy" }, result.OutLines[1].Split(' ', System.StringSplitOptions.RemoveEmptyEntries));
+        foreach (string label in new[] { "loader, synchronous", "loader, prefetched", "memcpy of shards" })
+        {
+            string line = Assert.Single(result.OutLines, l => l.StartsWith(label + " ", System.StringComparison.Ordinal));
+            var fields = line.Substring(label.Length).Split(' ', System.StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(4, fields.Length);
+            Assert.EndsWith("%", fields[3]);
+        }
+        Assert.EndsWith(" 100%", Assert.Single(result.OutLines, l => l.StartsWith("memcpy", System.StringComparison.Ordinal)));
+        Assert.Equal(5, result.OutLines.Length);
         Assert.All(result.OutLines, line => Assert.True(line.Length <= 80, line));
+    }
+
+    [Fact]
+    public void The_memcpy_copies_rows_of_the_shard_files_themselves()
+    {
+        // Two files of 1,000 and 600 bytes seen as rows of 256 bytes: 3 + 2 whole rows, each the file's own bytes.
+        using var folder = new TempFolder();
+        var first = Enumerable.Range(0, 1000).Select(i => (byte)(i * 7)).ToArray();
+        var second = Enumerable.Range(0, 600).Select(i => (byte)(i * 13 + 1)).ToArray();
+        string a = folder.Write("a.bin", first), b = folder.Write("b.bin", second);
+        folder.Write("tiny.bin", new byte[100]);
+        using var shards = new Bench.MappedShards(new[] { a, b, folder.File("tiny.bin") }, 256);
+        Assert.Equal(2, shards.Files);
+        Assert.Equal(5, shards.Rows);
+        var row = new byte[256];
+        for (int r = 0; r < 5; r++)
+        {
+            shards.CopyRow(r, row);
+            var expected = r < 3 ? first.AsSpan(r * 256, 256) : second.AsSpan((r - 3) * 256, 256);
+            Assert.True(expected.SequenceEqual(row), $"row {r}");
+        }
     }
 
     [Fact]

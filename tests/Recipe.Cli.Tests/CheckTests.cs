@@ -140,6 +140,65 @@ public sealed class CheckTests : IDisposable
         Tool.AssertOneErrorLine(folder, "folder");
     }
 
+    [Fact]
+    public void A_csharp_recipe_file_is_sent_to_the_build_and_the_built_assembly_not_read_as_json()
+    {
+        string curriculum = _temp.Write("Curriculum.cs", "[Recipe(\"curriculum\")]\npublic static partial class Curriculum { }\n");
+        foreach (string verb in new[] { "check", "plan" })
+        {
+            var result = Tool.Run(verb, curriculum);
+            Assert.Equal(1, result.Exit);
+            Tool.AssertOneErrorLine(result, "Curriculum.cs", "checked by the build", "built assembly");
+            Assert.DoesNotContain("malformed JSON", result.Err);
+        }
+    }
+
+    [Fact]
+    public void A_recipe_name_differing_only_in_case_picks_the_recipe()
+    {
+        var result = Tool.Run("plan", PublishedMixesDll, "-r", "LLAMA3-405B");
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.StartsWith("llama3-405b: 15.6T tokens", result.Out);
+
+        var json = Tool.Run("plan", RepoRoot.Combine("examples/PublishedMixes/recipes/llama3-405b.recipe.json"), "-r", "Llama3-405B");
+        Assert.True(json.Exit == 0, json.ToString());
+    }
+
+    [Fact]
+    public void Schedule_level_weight_mode_is_sent_to_the_top_level()
+    {
+        string recipe = _temp.Write("mode.recipe.json", """
+            {
+              "name": "mode", "totalTokens": "1M", "sequenceLength": 1024, "seed": 1,
+              "sources": { "web": { "tokens": "2M" }, "code": { "tokens": "1M" } },
+              "schedule": { "weights": "relative", "phases": [ { "name": "base", "at": 0, "weights": { "web": 3, "code": 1 } } ] }
+            }
+            """);
+        var result = Tool.Run("check", recipe);
+        Assert.Equal(1, result.Exit);
+        string line = Assert.Single(result.ErrLines, l => l.Contains("RCP009"));
+        Assert.Contains("mode.recipe.json(4,17): error RCP009", line);
+        Assert.Contains("move it to the recipe's top level", line);
+        Assert.DoesNotContain("temperature", line);
+    }
+
+    [Fact]
+    public void A_byte_that_is_not_utf8_is_an_rcp009_at_that_byte()
+    {
+        // Latin-1 'é' (0xE9) inside the recipe's name on line 2, column 12 (after a UTF-8 BOM, which is fine).
+        var bytes = new System.Collections.Generic.List<byte> { 0xEF, 0xBB, 0xBF };
+        bytes.AddRange(Encoding.ASCII.GetBytes("{\n  \"name\": \"caf"));
+        bytes.Add(0xE9);
+        bytes.AddRange(Encoding.ASCII.GetBytes("\",\n  \"totalTokens\": \"1M\"\n}\n"));
+        string recipe = _temp.Write("latin1.recipe.json", bytes.ToArray());
+        var result = Tool.Run("check", recipe);
+        Assert.Equal(1, result.Exit);
+        string line = Assert.Single(result.ErrLines);
+        Assert.Contains("latin1.recipe.json(2,15): error RCP009", line);
+        Assert.Contains("0xE9", line);
+        Assert.Contains("UTF-8", line);
+    }
+
     [Theory]
     [InlineData()]
     [InlineData("check")]

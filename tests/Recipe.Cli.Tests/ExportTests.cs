@@ -137,6 +137,102 @@ public sealed class ExportTests : IDisposable
         Tool.AssertOneErrorLine(unknown, "'nope'");
     }
 
+    private static string Static(string name, string totalTokens, int sequenceLength) => $$"""
+        {
+          "name": "{{name}}", "totalTokens": {{totalTokens}}, "sequenceLength": {{sequenceLength}}, "seed": 1, "maxEpochs": 1000000,
+          "sources": { "web": { "tokens": 9000000000000000000 }, "code": { "tokens": 9000000000000000000 } },
+          "schedule": { "phases": [ { "name": "all", "at": 0, "weights": { "web": 70, "code": 30 } } ] }
+        }
+        """;
+
+    [Fact]
+    public void A_run_near_the_int64_limit_is_a_clear_error_and_writes_nothing()
+    {
+        string recipePath = _temp.Write("huge.recipe.json", Static("huge", "9223372036854775807", 2));
+        string output = Path.Combine(_temp.Path, "out");
+        var result = Tool.Run("export", recipePath, "-o", output);
+        Assert.Equal(1, result.Exit);
+        Tool.AssertOneErrorLine(result, "'huge'", "4,611,686,018,427,387,903 samples", "more than a file can hold");
+        Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void An_export_larger_than_the_free_space_is_refused_before_writing_and_says_what_it_needs()
+    {
+        // 1e15 samples: 10 PB of blend index, more than this machine's disk (or any test machine's).
+        string recipePath = _temp.Write("long.recipe.json", Static("long", "\"8000T\"", 8));
+        string output = Path.Combine(_temp.Path, "out", "nested");
+        var result = Tool.Run("export", recipePath, "-o", output);
+        Assert.Equal(1, result.Exit);
+        Tool.AssertOneErrorLine(result, "'long'", "1,000,000,000,000,000 samples", "needs 10.00 PB", "dataset_index.npy 2.00 PB", "dataset_sample_index.npy 8.00 PB", "free", _temp.Path);
+        Assert.False(Directory.Exists(Path.Combine(_temp.Path, "out")));
+        Assert.Equal(10_000_000_000_000_000m + 128 + 128, Exporter.BytesNeeded(RecipeJsonReader.Read(Static("long", "\"8000T\"", 8)).Recipe!, 0) - 64 * 3);
+    }
+
+    [Fact]
+    public void A_later_export_removes_the_temporary_files_of_a_killed_one_and_keeps_those_of_a_running_one()
+    {
+        string recipePath = _temp.Write("small.recipe.json", Small);
+        string output = Path.Combine(_temp.Path, "out");
+        // A killed export's files carry its process id; no process has id int.MaxValue.
+        string killed = _temp.Write("out/dataset_sample_index.npy.2147483647.tmp", new byte[4096]);
+        string killedIndex = _temp.Write("out/dataset_index.npy.2147483647.tmp", new byte[1024]);
+        using (var live = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "30") { UseShellExecute = false })!)
+        {
+            string alive = _temp.Write($"out/dataset_sample_index.npy.{live.Id}.tmp", new byte[16]);
+            var result = Tool.Run("export", recipePath, "-o", output);
+            live.Kill();
+            Assert.True(result.Exit == 0, result.ToString());
+            Assert.False(File.Exists(killed));
+            Assert.False(File.Exists(killedIndex));
+            Assert.True(File.Exists(alive), "the temporary file of a running export was removed");
+            Assert.Contains(result.ErrLines, l => l.StartsWith("recipe: note: removed ") && l.Contains("interrupted export"));
+        }
+        Assert.True(File.Exists(Path.Combine(output, "dataset_index.npy")));
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Sigterm_during_an_export_removes_its_temporary_files_and_the_earlier_export_survives()
+    {
+        if (OperatingSystem.IsWindows()) return; // POSIX signals; Windows has only Ctrl-C, handled by the same code
+        string output = Path.Combine(_temp.Path, "out");
+        var earlier = Tool.Run("export", _temp.Write("small.recipe.json", Small), "-o", output);
+        Assert.True(earlier.Exit == 0, earlier.ToString());
+        var before = Directory.EnumerateFiles(output).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+        Assert.Equal(3, before.Count);
+
+        // 2e8 samples (2 GB of blend index): long enough to be caught writing.
+        string big = _temp.Write("big.recipe.json", Static("big", "\"1.6B\"", 8));
+        string tool = Path.Combine(AppContext.BaseDirectory, "recipe.dll");
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { tool, "export", big, "-o", output }) start.ArgumentList.Add(argument);
+        using var export = System.Diagnostics.Process.Start(start)!;
+        var stderr = export.StandardError.ReadToEndAsync();
+        var stdout = export.StandardOutput.ReadToEndAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!Directory.EnumerateFiles(output, "*.tmp").Any(f => new FileInfo(f).Length > (1 << 20)))
+        {
+            if (export.HasExited) Assert.Fail("the export ended before it was caught writing: " + await stderr);
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(1), "no temporary file appeared");
+            await System.Threading.Tasks.Task.Delay(10);
+        }
+        using (var kill = System.Diagnostics.Process.Start("kill", new[] { "-TERM", export.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })) kill.WaitForExit();
+        using (var limit = new System.Threading.CancellationTokenSource(TimeSpan.FromMinutes(1))) await export.WaitForExitAsync(limit.Token);
+
+        Assert.Equal(143, export.ExitCode);
+        Assert.Contains("export interrupted by SIGTERM", await stderr);
+        Assert.Equal("", await stdout);
+        Assert.Empty(Directory.EnumerateFiles(output, "*.tmp"));
+        var after = Directory.EnumerateFiles(output).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        foreach (var (file, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(after[file]), file + " changed");
+    }
+
     [Fact]
     public void Npy_header_is_padded_to_64_bytes_for_any_length()
     {

@@ -54,6 +54,48 @@ public class PlotTests
         Assert.Contains(texts, t => Regex.IsMatch(t, @"^\d+(\.\d+)?[KMBT]$"));
     }
 
+    private static (XDocument Svg, string[] Texts) PlotSvg(string recipePath)
+    {
+        using var temp = new TempFolder();
+        string svg = temp.File("plan.svg");
+        var result = Tool.Run("plan", recipePath, "--plot", svg);
+        Assert.True(result.Exit == 0, result.ToString());
+        var document = XDocument.Load(svg);
+        return (document, document.Descendants(Svg + "text").Select(t => t.Value.Trim()).ToArray());
+    }
+
+    [Fact]
+    public void The_lower_panel_is_epochs_used_with_one_limit_line_and_the_closest_sources_named_at_the_edge()
+    {
+        // llama3-405b's plan: wiki 2.00, math 1.08, books 1.04, code 1.01 epochs; one maxEpochs (4) for every source.
+        var (_, texts) = PlotSvg(Example("llama3-405b"));
+        Assert.Contains("epochs used", texts);
+        Assert.Single(texts, t => t == "maxEpochs 4");
+        Assert.DoesNotContain(texts, t => t.EndsWith(" limit", StringComparison.Ordinal) || t.Contains("tokens seen", StringComparison.Ordinal) && !t.Contains('/'));
+        string[] edge = texts.SkipWhile(t => !t.StartsWith("epochs used:", StringComparison.Ordinal)).Skip(1).ToArray();
+        Assert.Equal(new[] { "books 1.04", "math 1.08", "wiki 2.00", "maxEpochs 4" }, edge);
+
+        var recipe = LoadRecipe(Example("llama3-405b"));
+        Assert.Equal(new[] { "wiki", "math", "books" }, PlotOutput.ClosestToLimit(recipe).Select(s => recipe.Sources[s].Name));
+        Assert.Equal(2.0, PlotOutput.EpochsUsed(600e9, 300_000_000_000));
+    }
+
+    [Fact]
+    public void A_source_limit_that_differs_from_max_epochs_is_its_own_dotted_line_in_the_source_colour()
+    {
+        using var temp = new TempFolder();
+        string text = File.ReadAllText(Example("llama3-405b"));
+        string changed = Regex.Replace(text, "(\"wiki\":\\s*\\{ \"tokens\": \"[^\"]+\",)", "$1 \"maxEpochs\": 2.5,");
+        Assert.NotEqual(text, changed);
+        var (svg, texts) = PlotSvg(temp.Write("limits.recipe.json", changed));
+        Assert.Contains("wiki limit 2.5", texts);
+        Assert.Contains("maxEpochs 4", texts);
+        string wiki = PlotOutput.SeriesColor(4);
+        // A dotted line reaches the SVG as one filled path of many short dashes.
+        Assert.Contains(svg.Descendants(Svg + "path"), p => string.Equals((string?)p.Attribute("fill"), wiki, StringComparison.OrdinalIgnoreCase) &&
+                                                             Regex.Matches((string?)p.Attribute("d") ?? "", "M").Count >= 20);
+    }
+
     [Fact]
     public void The_png_has_the_signature_and_a_plausible_size_and_both_files_can_be_asked_for_at_once()
     {

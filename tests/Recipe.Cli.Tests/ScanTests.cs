@@ -154,6 +154,20 @@ public sealed class ScanTests : IDisposable
     }
 
     [Fact]
+    public void A_source_whose_files_hold_no_tokens_is_a_warning_naming_them()
+    {
+        _temp.Write("data/web/a.bin", Shards.RawUInt16(Shards.Tokens(100)));
+        _temp.Write("data/code/empty-0.bin", Array.Empty<byte>());
+        _temp.Write("data/code/empty-1.bin", Array.Empty<byte>());
+        Directory.CreateDirectory(Path.Combine(Data, "math"));
+        var result = Tool.Run("scan", Data);
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Contains(result.ErrLines, l => l.StartsWith("recipe: warning: code: ") && l.Contains("code/empty-0.bin") && l.Contains("0 tokens"));
+        Assert.Contains(result.ErrLines, l => l.StartsWith("recipe: warning: math: ") && l.Contains("no token files"));
+        Assert.DoesNotContain(result.ErrLines, l => l.Contains("web"));
+    }
+
+    [Fact]
     public void Progress_is_shown_on_request_and_silent_otherwise()
     {
         WriteFixture();

@@ -52,6 +52,63 @@ sealed class RecipeJsonReader
         return reader.Result(reader._fatal ? null : recipe);
     }
 
+    /// <summary>
+    /// Reads a recipe file's bytes (UTF-8, a byte order mark allowed). A byte sequence that is not UTF-8 is an RCP009
+    /// at that byte rather than a silently substituted U+FFFD.
+    /// </summary>
+    public static ParsedRecipe Read(byte[] utf8)
+    {
+        if (utf8 is null) throw new ArgumentNullException(nameof(utf8));
+        int start = utf8.Length >= 3 && utf8[0] == 0xEF && utf8[1] == 0xBB && utf8[2] == 0xBF ? 3 : 0;
+        try
+        {
+            return Read(StrictUtf8.GetString(utf8, start, utf8.Length - start));
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            int bad = FirstInvalidUtf8(utf8, start);
+            // The text before the bad byte is valid: the span is at the character it would have started.
+            string before = StrictUtf8.GetString(utf8, start, bad - start);
+            var reader = new RecipeJsonReader(before);
+            reader.Report(DiagnosticIds.MalformedRecipe, reader._lines.Span(before.Length, 0),
+                $"the file is not UTF-8: byte 0x{utf8[bad]:X2} at byte offset {bad} does not start a valid UTF-8 sequence; save the recipe as UTF-8");
+            return reader.Result(null);
+        }
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // The offset of the first byte that does not begin a complete, valid UTF-8 sequence.
+    private static int FirstInvalidUtf8(byte[] bytes, int start)
+    {
+        int i = start;
+        while (i < bytes.Length)
+        {
+            int length = SequenceLength(bytes, i);
+            if (length == 0) return i;
+            i += length;
+        }
+        return bytes.Length;
+    }
+
+    // The length of the valid UTF-8 sequence at i (RFC 3629: no overlongs, no surrogates, at most U+10FFFF), or 0.
+    private static int SequenceLength(byte[] b, int i)
+    {
+        byte lead = b[i];
+        if (lead < 0x80) return 1;
+        int length = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+        if (length == 0 || i + length > b.Length) return 0;
+        byte second = b[i + 1];
+        byte low = lead == 0xE0 ? (byte)0xA0 : lead == 0xF0 ? (byte)0x90 : (byte)0x80;
+        byte high = lead == 0xED ? (byte)0x9F : lead == 0xF4 ? (byte)0x8F : (byte)0xBF;
+        if (second < low || second > high) return 0;
+        for (int k = 2; k < length; k++)
+        {
+            if ((b[i + k] & 0xC0) != 0x80) return 0;
+        }
+        return length;
+    }
+
     private ParsedRecipe Result(Recipe? recipe) => new(recipe, _diagnostics, _spans, _failedPaths);
 
     private void Report(string id, SourceSpan span, string message) =>
@@ -266,7 +323,10 @@ sealed class RecipeJsonReader
         }
         if (members.TryGetValue("weights", out var stray))
         {
-            ReportKey(DiagnosticIds.MalformedRecipe, stray, "schedule-level \"weights\" belong to a temperature schedule; put weights inside \"phases\" or add \"temperature\"");
+            // A string there is the recipe's weight mode ("percent", "fraction", "relative") one level too deep.
+            ReportKey(DiagnosticIds.MalformedRecipe, stray, stray.Value.Kind == JsonKind.String
+                ? $"\"weights\": \"{stray.Value.Text}\" is the recipe's weight mode: move it to the recipe's top level, beside \"sources\" and \"schedule\""
+                : "schedule-level \"weights\" belong to a temperature schedule; put weights inside \"phases\" or add \"temperature\"");
         }
 
         var interpolation = members.TryGetValue("interpolation", out var interpolationMember)
