@@ -67,6 +67,16 @@ public sealed class RecipeGenerator : IIncrementalGenerator
 
         var all = jsonRecipes.Collect().Combine(csharpRecipes.Collect()).WithTrackingName(StepNames.AllRecipes);
         context.RegisterSourceOutput(all, static (spc, units) => Emit(spc, units.Left.Concat(units.Right)));
+
+        // A recipe project published as a native library registers its recipes with the C ABI (Recipe.Native).
+        var nativeLibrary = context.AnalyzerConfigOptionsProvider
+            .Select(static (provider, _) => provider.GlobalOptions.TryGetValue("build_property.RecipeNativeLibrary", out var value) &&
+                string.Equals(value.Trim(), "true", System.StringComparison.OrdinalIgnoreCase))
+            .WithTrackingName(StepNames.NativeLibrary);
+        context.RegisterSourceOutput(all.Combine(nativeLibrary), static (spc, input) =>
+        {
+            if (input.Right) spc.AddSource(NativeRegistrationEmitter.HintName, NativeRegistrationEmitter.Emit(input.Left.Left.Concat(input.Left.Right)));
+        });
     }
 
     private static void Emit(SourceProductionContext context, IEnumerable<RecipeUnit?> units)
@@ -123,4 +133,5 @@ public static class StepNames
     public const string CSharpSyntax = nameof(CSharpSyntax);
     public const string CSharpRecipes = nameof(CSharpRecipes);
     public const string AllRecipes = nameof(AllRecipes);
+    public const string NativeLibrary = nameof(NativeLibrary);
 }
