@@ -58,13 +58,15 @@ def _run(args, cwd=REPO, timeout=1200):
 
 @pytest.fixture(scope="session")
 def built():
-    """{"library": path of NativeRecipes.so, "export": {recipe name: (sources, ordinals)}}, built once per input change."""
+    """{"library": NativeRecipes.so, "generic": Recipe.Native.so, "export": {recipe: (sources, ordinals)}}, built once per input change."""
     folder = os.path.join(CACHE, _inputs_key())
     library = os.path.join(folder, "lib", "NativeRecipes.so")
+    generic = os.path.join(folder, "generic", "Recipe.Native.so")
     done = os.path.join(folder, "done")
     if not os.path.exists(done):
         shutil.rmtree(folder, ignore_errors=True)
         _run(["dotnet", "publish", PROJECT, "-c", "Release", "-r", "linux-x64", "-o", os.path.join(folder, "lib"), "-nologo", "-v:q"])
+        _run(["dotnet", "publish", "src/Recipe.Native", "-c", "Release", "-r", "linux-x64", "-o", os.path.join(folder, "generic"), "-nologo", "-v:q"])
         cli = os.path.join(folder, "cli")
         _run(["dotnet", "build", "src/Recipe.Cli/Recipe.Cli.csproj", "-c", "Release", "-o", cli, "-nologo", "-v:q"])
         assembly = os.path.join(PROJECT, "bin", "Release", "net10.0", "linux-x64", "NativeRecipes.dll")
@@ -76,12 +78,17 @@ def built():
     for name in ("tiny-mix", "tiny-curriculum"):
         where = os.path.join(folder, "export", name)
         exports[name] = (np.load(os.path.join(where, "dataset_index.npy")), np.load(os.path.join(where, "dataset_sample_index.npy")))
-    return {"library": library, "export": exports}
+    return {"library": library, "generic": generic, "export": exports}
 
 
 @pytest.fixture(scope="session")
 def library_path(built):
     return built["library"]
+
+
+@pytest.fixture(scope="session")
+def generic_path(built):
+    return built["generic"]
 
 
 @pytest.fixture(scope="session")

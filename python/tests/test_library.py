@@ -52,7 +52,18 @@ def test_a_json_recipe_read_at_run_time_is_the_compiled_recipe_bit_for_bit(lib):
         assert a.tobytes() == b.tobytes()
 
 
-def test_the_generic_library_api_serves_json_recipes_by_path(lib, tmp_path):
+def test_the_generic_library_holds_no_recipe_and_reads_json_recipes(generic_path, lib):
+    generic = rr.load(generic_path)
+    assert generic.names == ()
+    with pytest.raises(KeyError, match="holds none"):
+        generic["tiny-mix"]
+    read, compiled = generic.from_json(JSON_RECIPE), lib["tiny-mix"]
+    assert read.hash == compiled.hash
+    for a, b in zip(read.plan(0, read.samples), compiled.plan(0, compiled.samples)):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_a_json_recipe_is_read_under_its_own_name(lib, tmp_path):
     copy = tmp_path / "renamed.recipe.json"
     copy.write_text(open(JSON_RECIPE).read().replace('"tiny-mix"', '"renamed"'))
     recipe = lib.from_json(copy)

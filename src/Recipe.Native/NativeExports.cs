@@ -104,7 +104,7 @@ public static unsafe class NativeExports
             if (recipe is null)
             {
                 var names = NativeRecipes.Names;
-                string available = names.Count == 0 ? "it holds none (a generic library: read recipes with recipe_open_json)" : "it holds " + string.Join(", ", names);
+                string available = names.Count == 0 ? "it holds none: a generic library reads JSON recipes (recipe_open_json; from_json in Python)" : "it holds " + string.Join(", ", names);
                 return Fail(Status.NotFound, $"no compiled recipe '{text}' in this library; {available}");
             }
             *handle = Add(recipe);
