@@ -26,6 +26,9 @@ CACHE = os.environ.get("RECIPE_TEST_CACHE", os.path.join(TESTS, ".cache"))
 INPUTS = ["src/Recipe.Native", "src/Recipe.Runtime", "src/Recipe.Model", "src/Recipe.Generator", "src/Recipe.Cli", "python/tests/NativeRecipes",
           "Directory.Build.props", "Directory.Packages.props"]
 
+# README step 9's command for the generic library (test_trainer_example checks they agree).
+GENERIC_PUBLISH = "dotnet publish src/Recipe.Native -c Release -r linux-x64 -o out/generic"
+
 # Token k of source s holds SOURCE_BASE * s + k: a row tells where in which source it was read.
 SOURCE_BASE = 20000
 SOURCE_TOKENS = {"web": 4500, "code": 3000, "math": 1500}
@@ -66,7 +69,7 @@ def built():
     if not os.path.exists(done):
         shutil.rmtree(folder, ignore_errors=True)
         _run(["dotnet", "publish", PROJECT, "-c", "Release", "-r", "linux-x64", "-o", os.path.join(folder, "lib"), "-nologo", "-v:q"])
-        _run(["dotnet", "publish", "src/Recipe.Native", "-c", "Release", "-r", "linux-x64", "-o", os.path.join(folder, "generic"), "-nologo", "-v:q"])
+        _run(GENERIC_PUBLISH.replace("out/generic", os.path.join(folder, "generic")).split() + ["-nologo", "-v:q"])
         cli = os.path.join(folder, "cli")
         _run(["dotnet", "build", "src/Recipe.Cli/Recipe.Cli.csproj", "-c", "Release", "-o", cli, "-nologo", "-v:q"])
         assembly = os.path.join(PROJECT, "bin", "Release", "net10.0", "linux-x64", "NativeRecipes.dll")
