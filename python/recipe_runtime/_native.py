@@ -124,6 +124,15 @@ class Native:
 
 
 _lock = threading.Lock()
+
+
+def _after_fork_in_child() -> None:
+    # Another thread of the parent may have held the lock at the fork.
+    global _lock
+    _lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 # (pid, path) -> Native. Entries of another pid were inherited through fork and must not be called.
 _loaded: dict = {}
 
