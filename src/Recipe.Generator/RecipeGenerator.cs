@@ -90,6 +90,21 @@ public sealed class RecipeGenerator : IIncrementalGenerator
 
         RegisterSource(context, jsonRecipes, duplicates, StepNames.JsonSources);
         RegisterSource(context, csharpRecipes, duplicates, StepNames.CSharpSources);
+
+        // A recipe project published as a native library registers its compiled recipes with the C ABI
+        // (Recipe.Native). It collects only each recipe's kernel name, as the duplicate check collects claims.
+        var nativeLibrary = context.AnalyzerConfigOptionsProvider
+            .Select(static (provider, _) => provider.GlobalOptions.TryGetValue("build_property.RecipeNativeLibrary", out var value) &&
+                string.Equals(value.Trim(), "true", System.StringComparison.OrdinalIgnoreCase))
+            .WithTrackingName(StepNames.NativeLibrary);
+        var kernels = jsonRecipes.Select(static (unit, _) => NativeRegistrationEmitter.KernelOf(unit.Spec)).Collect()
+            .Combine(csharpRecipes.Select(static (unit, _) => NativeRegistrationEmitter.KernelOf(unit.Spec)).Collect())
+            .Select(static (names, _) => names.Left.Concat(names.Right).Where(static name => name is not null).Select(static name => name!).ToEquatableArray())
+            .WithTrackingName(StepNames.NativeKernels);
+        context.RegisterSourceOutput(kernels.Combine(nativeLibrary), static (spc, input) =>
+        {
+            if (input.Right) spc.AddSource(NativeRegistrationEmitter.HintName, NativeRegistrationEmitter.Emit(input.Left));
+        });
     }
 
     /// <summary>One source output per recipe, from its spec: it runs again only when that recipe's spec changes.</summary>

@@ -20,4 +20,6 @@ public static class StepNames
     public const string CSharpClaims = nameof(CSharpClaims);
     public const string CSharpSources = nameof(CSharpSources);
     public const string Duplicates = nameof(Duplicates);
+    public const string NativeLibrary = nameof(NativeLibrary);
+    public const string NativeKernels = nameof(NativeKernels);
 }

@@ -19,7 +19,7 @@ public sealed class ReadmeTests : IDisposable
 
     public void Dispose() => _project.Dispose();
 
-    /// <summary>The README's opening block: the plan command, then the test command.</summary>
+    /// <summary>The README's opening block: the plan command, then the test commands (.NET, Python).</summary>
     private static string[] OpeningCommands => Readme.Blocks[0].Lines;
 
     [Fact]
@@ -40,6 +40,13 @@ public sealed class ReadmeTests : IDisposable
     {
         Assert.Equal("dotnet test RecipeCompiler.sln", OpeningCommands[1]);
         Assert.Contains(File.ReadAllLines(RepoRoot.Combine(".ci/run")), line => line.StartsWith(OpeningCommands[1] + " ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_third_command_is_the_python_test_command_ci_runs()
+    {
+        Assert.Equal("/usr/bin/python3 -m pytest python", OpeningCommands[2]);
+        Assert.Contains(File.ReadAllLines(RepoRoot.Combine(".ci/run")), line => line.StartsWith(OpeningCommands[2] + " ", StringComparison.Ordinal));
     }
 
     [Fact]

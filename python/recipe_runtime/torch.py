@@ -1,0 +1,132 @@
+"""A PyTorch IterableDataset over a recipe's batches (requires torch).
+
+    from recipe_runtime.torch import RecipeDataset
+    ds = RecipeDataset(recipe, "data", batch_size=8, shifted=True)
+    for batch in torch.utils.data.DataLoader(ds, batch_size=None, num_workers=2):
+        batch["tokens"], batch["source_ids"], batch["ordinals"], batch["state"]
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+
+import torch
+import torch.utils.data
+
+from . import Recipe, RecipeError, _Handle
+
+__all__ = ["RecipeDataset"]
+
+
+class RecipeDataset(torch.utils.data.IterableDataset):
+    """Whole batches of one data-parallel rank, in the order of the recipe's global stream.
+
+    Each item is {"tokens": int32 [B, L] (or [B, L + 1] with `shifted`), "source_ids": int32 [B], "ordinals": int64 [B],
+    "state": dict}. Rank r of W gets rows r·B ... (r + 1)·B − 1 of every global batch of B·W samples; rank and world
+    size default to torch.distributed's when it is initialised. Use it with DataLoader(ds, batch_size=None,
+    num_workers=N): worker w of N makes steps w, w + N, ..., so the batches come out in the global order for any N.
+    A batch's "state" given to `load_state_dict` of a new dataset resumes right after that batch.
+    """
+
+    def __init__(self, recipe: Recipe, data_root, batch_size: int, shifted: bool = False, rank=None, world_size=None):
+        super().__init__()
+        if not isinstance(recipe, Recipe):
+            raise RecipeError(f"RecipeDataset needs a recipe_runtime.Recipe (lib[name] or lib.from_json(path)), not {type(recipe).__name__}")
+        if rank is None or world_size is None:
+            distributed = torch.distributed.is_available() and torch.distributed.is_initialized()
+            if rank is None:
+                rank = torch.distributed.get_rank() if distributed else 0
+            if world_size is None:
+                world_size = torch.distributed.get_world_size() if distributed else 1
+        self.recipe = recipe
+        self.data_root = os.path.abspath(os.fspath(data_root))
+        if not os.path.isdir(self.data_root):
+            raise RecipeError(f"data root {self.data_root}: no such folder (recipe '{recipe.name}' reads its sources under it)")
+        self.batch_size = int(batch_size)
+        self.shifted = bool(shifted)
+        self.rank = int(rank)
+        self.world_size = int(world_size)
+        self._start_step = 0
+        self._loader_here = None
+        # Opened here so that bad input (a missing or truncated shard, a bad rank) fails at construction, in the trainer.
+        info = self._loader(prefetch=0)[1]
+        self.steps: int = info["steps"]
+        self.rows: int = info["rows"]
+        self.width: int = info["width"]
+        self.global_batch_size: int = info["globalBatchSize"]
+        self.warnings: str = info["warnings"]
+        self._state_template = json.loads(info["state"])
+
+    def __len__(self) -> int:
+        """Batches this dataset yields from its current start (the run's steps, fewer after load_state_dict)."""
+        return self.steps - self._start_step
+
+    def state_dict(self) -> dict:
+        """The state where iteration starts (a batch's own "state" is the one to checkpoint during training)."""
+        return self._state_at(self._start_step)
+
+    def load_state_dict(self, state: dict) -> None:
+        """Continues right after the batch whose "state" this is; RecipeError for another recipe, stream or batch size."""
+        if not isinstance(state, dict) or "recipeHash" not in state or "nextSample" not in state:
+            raise RecipeError(f"loader state must be a batch's \"state\" dict with \"recipeHash\" and \"nextSample\", not {state!r}")
+        hash_ = str(state["recipeHash"])
+        if hash_.split("-")[0] != self.recipe.hash:
+            raise RecipeError(f"the state belongs to recipe {hash_}, but this dataset reads recipe '{self.recipe.name}' ({self.recipe.hash}); resuming would change the data stream")
+        handle, _ = self._loader(prefetch=0)
+        lib = self.recipe._native()
+        step = ctypes.c_int64(0)
+        lib.check(lib.loader_restore(handle, json.dumps(state).encode("utf-8"), ctypes.byref(step)), f"recipe '{self.recipe.name}' loader state")
+        self._start_step = step.value
+
+    def _state_at(self, next_step: int) -> dict:
+        state = dict(self._state_template)
+        state["nextSample"] = next_step * self.global_batch_size
+        return state
+
+    def _loader(self, prefetch: int):
+        """This process's loader handle and info (a worker process opens its own)."""
+        here = self._loader_here
+        if here is None or here[0].pid != os.getpid() or here[2] != prefetch:
+            lib = self.recipe._native()
+            value = lib.handle(
+                lib.loader_open,
+                self.recipe._handle(),
+                self.data_root.encode("utf-8"),
+                self.batch_size,
+                self.rank,
+                self.world_size,
+                1 if self.shifted else 0,
+                prefetch,
+                what=f"recipe '{self.recipe.name}', data root {self.data_root}",
+            )
+            handle = _Handle(lib, value)
+            info = lib.json(lib.loader_info_json, value)
+            if here is not None and here[0].pid == os.getpid():
+                here[0].release()
+            here = self._loader_here = (handle, info, prefetch)
+        return here[0].value, here[1]
+
+    def __iter__(self):
+        worker = torch.utils.data.get_worker_info()
+        first, stride = (0, 1) if worker is None else (worker.id, worker.num_workers)
+        # In order (one reader) the native loader assembles ahead on its own thread; strided readers seek per batch.
+        handle, _ = self._loader(prefetch=4 if stride == 1 else 0)
+        lib = self.recipe._native()
+        fill = lib.loader_fill
+        check = lib.check
+        what = f"recipe '{self.recipe.name}'"
+        rows, width = self.rows, self.width
+        for step in range(self._start_step + first, self.steps, stride):
+            tokens = torch.empty((rows, width), dtype=torch.int32)
+            source_ids = torch.empty(rows, dtype=torch.int32)
+            ordinals = torch.empty(rows, dtype=torch.int64)
+            # The native side writes straight into the tensors' memory.
+            check(fill(handle, step, tokens.data_ptr(), source_ids.data_ptr(), ordinals.data_ptr()), what)
+            yield {"tokens": tokens, "source_ids": source_ids, "ordinals": ordinals, "state": self._state_at(step + 1)}
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_loader_here"] = None  # a handle of this process; the receiving process opens its own
+        return state
