@@ -1,5 +1,3 @@
-extern alias Generator;
-
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -19,7 +17,7 @@ public class NativeRegistrationTests
         var compilation = GeneratorHarness.Compilation(TestRecipes.CSharpRecipe)
             .AddReferences(MetadataReference.CreateFromFile(typeof(Recipe.Native.NativeRecipes).Assembly.Location));
         GeneratorDriver driver = CSharpGeneratorDriver.Create(
-            new[] { new Generator::Recipe.Generator.RecipeGenerator().AsSourceGenerator() },
+            new[] { new Recipe.Generator.RecipeGenerator().AsSourceGenerator() },
             new AdditionalText[] { new InMemoryAdditionalText("/src/static-mix.recipe.json", TestRecipes.StaticMix) },
             GeneratorHarness.ParseOptions,
             new TestOptionsProvider(globals));
