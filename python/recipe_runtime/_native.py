@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import threading
 
-ABI_VERSION = 1
+ABI_VERSION = 2
 
 OK = 0
 ERROR = 1
@@ -47,9 +47,10 @@ _SIGNATURES = {
     "recipe_weights": ([ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int32], ctypes.c_int32),
     "recipe_plan": ([ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int32),
     "recipe_loader_open": (
-        [ctypes.c_int64, ctypes.c_char_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, _c_long_p],
+        [ctypes.c_int64, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, _c_long_p],
         ctypes.c_int32,
     ),
+    "recipe_loader_step": ([ctypes.c_int64, ctypes.c_int64, _c_long_p, ctypes.POINTER(ctypes.c_int32)], ctypes.c_int32),
     "recipe_loader_info_json": ([ctypes.c_int64, ctypes.c_char_p, ctypes.c_int64, _c_long_p], ctypes.c_int32),
     "recipe_loader_fill": ([ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int32),
     "recipe_loader_restore": ([ctypes.c_int64, ctypes.c_char_p, _c_long_p], ctypes.c_int32),

@@ -27,10 +27,15 @@ class RecipeDataset(torch.utils.data.IterableDataset):
     "state": dict}. Rank r of W gets rows r·B ... (r + 1)·B − 1 of every global batch of B·W samples; rank and world
     size default to torch.distributed's when it is initialised. Use it with DataLoader(ds, batch_size=None,
     num_workers=N): worker w of N makes steps w, w + N, ..., so the batches come out in the global order for any N.
-    A batch's "state" given to `load_state_dict` of a new dataset resumes right after that batch.
+    A batch's "state" given to `load_state_dict` of a new dataset resumes right after that batch, whatever the world
+    size and batch size of the dataset that wrote it.
+
+    `batch_size` is the rows per rank, an int, or a schedule [(start_sample, rows_per_rank), ...] (the first at sample
+    0, starts increasing): a change takes effect at the first step boundary at or after its start, e.g. a ramp
+    [(0, 4), (4096, 8)]; every rank and worker computes the same steps with no communication.
     """
 
-    def __init__(self, recipe: Recipe, data_root, batch_size: int, shifted: bool = False, rank=None, world_size=None):
+    def __init__(self, recipe: Recipe, data_root, batch_size, shifted: bool = False, rank=None, world_size=None):
         super().__init__()
         if not isinstance(recipe, Recipe):
             raise RecipeError(f"RecipeDataset needs a recipe_runtime.Recipe (lib[name] or lib.from_json(path)), not {type(recipe).__name__}")
@@ -44,18 +49,20 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         self.data_root = os.path.abspath(os.fspath(data_root))
         if not os.path.isdir(self.data_root):
             raise RecipeError(f"data root {self.data_root}: no such folder (recipe '{recipe.name}' reads its sources under it)")
-        self.batch_size = int(batch_size)
+        self.batch_sizes = _batch_sizes(batch_size)
+        self.batch_size = max(rows for _, rows in self.batch_sizes)
         self.shifted = bool(shifted)
         self.rank = int(rank)
         self.world_size = int(world_size)
         self._start_step = 0
+        # The state this dataset resumed from: every process's loader restores it, so all cut the same steps.
+        self._origin = None
         self._loader_here = None
         # Opened here so that bad input (a missing or truncated shard, a bad rank) fails at construction, in the trainer.
         info = self._loader(prefetch=0)[1]
         self.steps: int = info["steps"]
         self.rows: int = info["rows"]
         self.width: int = info["width"]
-        self.global_batch_size: int = info["globalBatchSize"]
         self.warnings: str = info["warnings"]
         self._state_template = json.loads(info["state"])
 
@@ -65,36 +72,45 @@ class RecipeDataset(torch.utils.data.IterableDataset):
 
     def state_dict(self) -> dict:
         """The state where iteration starts (a batch's own "state" is the one to checkpoint during training)."""
-        return self._state_at(self._start_step)
+        return dict(self._origin) if self._origin is not None else dict(self._state_template)
 
     def load_state_dict(self, state: dict) -> None:
-        """Continues right after the batch whose "state" this is; RecipeError for another recipe, stream or batch size."""
+        """Continues right after the batch whose "state" this is, on any world size and batch size; RecipeError for another recipe or stream."""
         if not isinstance(state, dict) or "recipeHash" not in state or "nextSample" not in state:
             raise RecipeError(f"loader state must be a batch's \"state\" dict with \"recipeHash\" and \"nextSample\", not {state!r}")
         hash_ = str(state["recipeHash"])
         if hash_.split("-")[0] != self.recipe.hash:
             raise RecipeError(f"the state belongs to recipe {hash_}, but this dataset reads recipe '{self.recipe.name}' ({self.recipe.hash}); resuming would change the data stream")
-        handle, _ = self._loader(prefetch=0)
-        lib = self.recipe._native()
-        step = ctypes.c_int64(0)
-        lib.check(lib.loader_restore(handle, json.dumps(state).encode("utf-8"), ctypes.byref(step)), f"recipe '{self.recipe.name}' loader state")
-        self._start_step = step.value
-
-    def _state_at(self, next_step: int) -> dict:
-        state = dict(self._state_template)
-        state["nextSample"] = next_step * self.global_batch_size
-        return state
+        # Reopened with the state, so that the restore also sets the step count (a state off this shape's step
+        # boundaries starts the steps at its sample); a refused state leaves the dataset as it was.
+        previous_origin, previous_loader = self._origin, self._loader_here
+        self._origin, self._loader_here = dict(state), None
+        try:
+            _, info = self._loader(prefetch=0)
+        except BaseException:
+            if self._loader_here is not None and self._loader_here[0].pid == os.getpid():
+                self._loader_here[0].release()
+            self._origin, self._loader_here = previous_origin, previous_loader
+            raise
+        if previous_loader is not None and previous_loader[0].pid == os.getpid():
+            previous_loader[0].release()
+        self.steps = info["steps"]
+        self._start_step = self._origin_step
 
     def _loader(self, prefetch: int):
         """This process's loader handle and info (a worker process opens its own)."""
         here = self._loader_here
         if here is None or here[0].pid != os.getpid() or here[2] != prefetch:
             lib = self.recipe._native()
+            starts = (ctypes.c_int64 * len(self.batch_sizes))(*(start for start, _ in self.batch_sizes))
+            rows = (ctypes.c_int32 * len(self.batch_sizes))(*(size for _, size in self.batch_sizes))
             value = lib.handle(
                 lib.loader_open,
                 self.recipe._handle(),
                 self.data_root.encode("utf-8"),
-                self.batch_size,
+                starts,
+                rows,
+                len(self.batch_sizes),
                 self.rank,
                 self.world_size,
                 1 if self.shifted else 0,
@@ -102,6 +118,10 @@ class RecipeDataset(torch.utils.data.IterableDataset):
                 what=f"recipe '{self.recipe.name}', data root {self.data_root}",
             )
             handle = _Handle(lib, value)
+            if self._origin is not None:
+                step = ctypes.c_int64(0)
+                lib.check(lib.loader_restore(value, json.dumps(self._origin).encode("utf-8"), ctypes.byref(step)), f"recipe '{self.recipe.name}' loader state")
+                self._origin_step = step.value
             info = lib.json(lib.loader_info_json, value)
             if here is not None and here[0].pid == os.getpid():
                 here[0].release()
@@ -117,16 +137,46 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         fill = lib.loader_fill
         check = lib.check
         what = f"recipe '{self.recipe.name}'"
-        rows, width = self.rows, self.width
+        step_of = lib.loader_step
+        width, world = self.width, self.world_size
+        first_sample, rows_here = ctypes.c_int64(0), ctypes.c_int32(0)
         for step in range(self._start_step + first, self.steps, stride):
+            check(step_of(handle, step, ctypes.byref(first_sample), ctypes.byref(rows_here)), what)
+            rows = rows_here.value
             tokens = torch.empty((rows, width), dtype=torch.int32)
             source_ids = torch.empty(rows, dtype=torch.int32)
             ordinals = torch.empty(rows, dtype=torch.int64)
             # The native side writes straight into the tensors' memory.
             check(fill(handle, step, tokens.data_ptr(), source_ids.data_ptr(), ordinals.data_ptr()), what)
-            yield {"tokens": tokens, "source_ids": source_ids, "ordinals": ordinals, "state": self._state_at(step + 1)}
+            state = dict(self._state_template)
+            state["nextSample"] = first_sample.value + rows * world
+            state["writtenBy"] = {"worldSize": world, "rowsPerRank": rows}
+            yield {"tokens": tokens, "source_ids": source_ids, "ordinals": ordinals, "state": state}
 
     def __getstate__(self):
         state = self.__dict__.copy()
         state["_loader_here"] = None  # a handle of this process; the receiving process opens its own
         return state
+
+
+def _batch_sizes(batch_size) -> list:
+    """[(start_sample, rows_per_rank), ...] from an int or a schedule; RecipeError naming a bad entry."""
+    if isinstance(batch_size, bool):
+        raise RecipeError(f"batch_size must be rows per rank (an int) or [(start_sample, rows_per_rank), ...], not {batch_size!r}")
+    if isinstance(batch_size, int):
+        entries = [(0, batch_size)]
+    else:
+        try:
+            entries = [(int(start), int(rows)) for start, rows in batch_size]
+        except (TypeError, ValueError):
+            raise RecipeError(f"batch_size must be rows per rank (an int) or [(start_sample, rows_per_rank), ...], not {batch_size!r}") from None
+    if not entries:
+        raise RecipeError("batch_size schedule is empty: give at least (0, rows_per_rank)")
+    for i, (start, rows) in enumerate(entries):
+        if rows < 1:
+            raise RecipeError(f"batch_size entry {i} ({start}, {rows}): rows per rank must be at least 1")
+        if i == 0 and start != 0:
+            raise RecipeError(f"batch_size entry 0 starts at sample {start}: the first entry starts at sample 0")
+        if i > 0 and start <= entries[i - 1][0]:
+            raise RecipeError(f"batch_size entry {i} starts at sample {start}, not after entry {i - 1}'s {entries[i - 1][0]}: starts must increase")
+    return entries

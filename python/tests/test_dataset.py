@@ -6,6 +6,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from conftest import SOURCE_BASE, SOURCE_TOKENS
+from recipe_runtime import RecipeError
 from recipe_runtime.torch import RecipeDataset
 
 TOKENS = list(SOURCE_TOKENS.values())
@@ -104,6 +105,64 @@ def test_a_state_restores_into_another_world_size_with_the_same_global_batch(lib
     whole.load_state_dict(state)
     first = [collect(half, limit=1)[0] for half in halves]
     assert torch.equal(torch.cat([b["tokens"] for b in first]), collect(whole, limit=1)[0]["tokens"])
+
+
+def in_global_order(per_rank, key):
+    """The rows of all ranks, step by step and rank by rank: the global stream they covered."""
+    return torch.cat([batch[key] for step in zip(*per_rank) for batch in step]).numpy()
+
+
+def walk_steps(schedule, world_size, start, samples):
+    """Rows per rank of each step from `start`: the size in force at the step's first sample, while a step fits."""
+    sizes, sample = [], start
+    while True:
+        rows = [r for s, r in schedule if s <= sample][-1]
+        if sample + rows * world_size > samples:
+            return sizes, sample
+        sizes.append(rows)
+        sample += rows * world_size
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_batch_size_ramp_cuts_the_exported_stream_at_the_first_boundary_after_each_start(lib, exported, data_root, workers):
+    recipe, schedule, world = lib["tiny-mix"], [(0, 2), (100, 4), (1000, 8)], 2
+    per_rank = [collect(RecipeDataset(recipe, data_root, batch_size=schedule, rank=r, world_size=world), workers) for r in range(world)]
+    sizes, end = walk_steps(schedule, world, 0, 6000)
+    assert [b["tokens"].shape[0] for b in per_rank[1]] == sizes
+    sources, ordinals = exported["tiny-mix"]
+    np.testing.assert_array_equal(in_global_order(per_rank, "ordinals"), ordinals[:end])
+    np.testing.assert_array_equal(in_global_order(per_rank, "source_ids"), sources[:end].astype(np.int32))
+    assert per_rank[0][-1]["state"]["nextSample"] == end
+
+
+def test_a_state_resumes_on_any_world_size_and_batch_size(lib, exported, data_root):
+    recipe = lib["tiny-mix"]
+    sources, ordinals = exported["tiny-mix"]
+    state = collect(RecipeDataset(recipe, data_root, batch_size=3, rank=1, world_size=2), limit=41)[-1]["state"]
+    assert state["nextSample"] == 246 and state["writtenBy"] == {"worldSize": 2, "rowsPerRank": 3}
+    for world, size in ((1, 4), (3, [(0, 2), (600, 5)]), (4, 7)):
+        ranks = [RecipeDataset(recipe, data_root, batch_size=size, rank=r, world_size=world) for r in range(world)]
+        for dataset in ranks:
+            dataset.load_state_dict(state)
+        per_rank = [collect(dataset, workers=2, limit=40) for dataset in ranks]
+        got = in_global_order(per_rank, "ordinals")
+        np.testing.assert_array_equal(got, ordinals[246:246 + len(got)])
+        np.testing.assert_array_equal(in_global_order(per_rank, "source_ids"), sources[246:246 + len(got)].astype(np.int32))
+
+
+@pytest.mark.parametrize(
+    "schedule, words",
+    [
+        ([], "empty"),
+        ([(0, 4), (10, 0)], r"entry 1 \(10, 0\): rows per rank must be at least 1"),
+        ([(5, 4)], "entry 0 starts at sample 5"),
+        ([(0, 4), (10, 8), (10, 16)], "entry 2 starts at sample 10, not after entry 1's 10"),
+        ("four", "batch_size must be rows per rank"),
+    ],
+)
+def test_a_bad_batch_size_schedule_is_a_recipe_error_naming_the_entry(lib, data_root, schedule, words):
+    with pytest.raises(RecipeError, match=words):
+        RecipeDataset(lib["tiny-mix"], data_root, batch_size=schedule)
 
 
 @pytest.mark.parametrize("context", ["fork", "forkserver", "spawn"])

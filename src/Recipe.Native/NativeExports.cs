@@ -24,7 +24,7 @@ namespace Recipe.Native;
 public static unsafe class NativeExports
 {
     /// <summary>The version of this ABI; a caller refuses a library of another version.</summary>
-    public const int AbiVersion = 1;
+    public const int AbiVersion = 2;
 
     /// <summary>The status every function returns.</summary>
     public enum Status
@@ -209,20 +209,24 @@ public static unsafe class NativeExports
     }
 
     /// <summary>
-    /// Opens a loader of the recipe over the sources under <paramref name="dataRoot"/>: <paramref name="batchSize"/> rows
-    /// per rank, rank <paramref name="rank"/> of <paramref name="worldSize"/>, rows of L + 1 tokens when
+    /// Opens a loader of the recipe over the sources under <paramref name="dataRoot"/>: rows per rank from the batch-size
+    /// schedule of <paramref name="changes"/> (start sample, rows per rank) pairs (one pair (0, B) for a fixed size B),
+    /// rank <paramref name="rank"/> of <paramref name="worldSize"/>, rows of L + 1 tokens when
     /// <paramref name="shifted"/> is non-zero, <paramref name="prefetchDepth"/> batches assembled ahead on a thread
     /// (0: none, for callers that ask for steps out of order).
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "recipe_loader_open")]
-    public static int LoaderOpen(long recipeHandle, byte* dataRoot, int batchSize, int rank, int worldSize, int shifted, int prefetchDepth, long* handle)
+    public static int LoaderOpen(long recipeHandle, byte* dataRoot, long* starts, int* rowsPerRank, int changes, int rank, int worldSize, int shifted, int prefetchDepth, long* handle)
     {
         try
         {
             var recipe = Get<NativeRecipe>(recipeHandle);
             string root = ReadText(dataRoot, "data root");
             if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"data root {root}: no such folder");
-            *handle = Add(recipe.OpenLoader(root, new LoaderSettings(batchSize, rank, worldSize, shifted != 0, prefetchDepth)));
+            if (changes < 1 || starts is null || rowsPerRank is null) throw new ArgumentException($"A batch-size schedule needs at least one (start sample, rows per rank) entry, not {changes}.");
+            var schedule = new Recipe.Runtime.Loading.BatchSizeChange[changes];
+            for (int i = 0; i < changes; i++) schedule[i] = new(starts[i], rowsPerRank[i]);
+            *handle = Add(recipe.OpenLoader(root, new LoaderSettings(Recipe.Runtime.Loading.BatchSizeSchedule.Ramp(schedule), rank, worldSize, shifted != 0, prefetchDepth)));
             return Ok();
         }
         catch (Exception e)
@@ -277,8 +281,29 @@ public static unsafe class NativeExports
             var loader = Get<NativeLoader>(loaderHandle);
             lock (loader)
             {
-                int rows = loader.Rows;
+                int rows = loader.StepAt(step).Rows;
                 loader.Fill(step, new Span<int>(tokens, checked(rows * loader.Width)), new Span<int>(sourceIds, rows), new Span<long>(ordinals, rows));
+            }
+            return Ok();
+        }
+        catch (Exception e)
+        {
+            return Fail(e);
+        }
+    }
+
+    /// <summary>Step <paramref name="step"/> of the loader: its first global sample (of all ranks) and this rank's rows.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "recipe_loader_step")]
+    public static int LoaderStep(long loaderHandle, long step, long* firstSample, int* rows)
+    {
+        try
+        {
+            var loader = Get<NativeLoader>(loaderHandle);
+            lock (loader)
+            {
+                var span = loader.StepAt(step);
+                *firstSample = span.FirstSample;
+                *rows = span.Rows;
             }
             return Ok();
         }

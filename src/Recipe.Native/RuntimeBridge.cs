@@ -89,7 +89,7 @@ internal sealed class NativeRecipe
     /// <summary>A loader of this recipe over the sources under <paramref name="dataRoot"/>.</summary>
     public NativeLoader OpenLoader(string dataRoot, LoaderSettings settings) => new(BatchLoader.Open(Compiled, dataRoot, new LoaderOptions
     {
-        BatchSize = settings.BatchSize,
+        BatchSizes = settings.BatchSizes,
         Rank = settings.Rank,
         WorldSize = settings.WorldSize,
         Shifted = settings.Shifted,
@@ -117,7 +117,7 @@ internal sealed class NativeRecipe
 }
 
 /// <summary>What the caller chose for a loader (see <see cref="LoaderOptions"/>).</summary>
-internal readonly record struct LoaderSettings(int BatchSize, int Rank, int WorldSize, bool Shifted, int PrefetchDepth);
+internal readonly record struct LoaderSettings(BatchSizeSchedule BatchSizes, int Rank, int WorldSize, bool Shifted, int PrefetchDepth);
 
 /// <summary>
 /// One rank's batches, by step: the caller asks for any step (DataLoader worker w of N asks for w, w + N, ...); steps
@@ -155,7 +155,18 @@ internal sealed class NativeLoader : IDisposable
         return LoaderCheckpoint.ToJson(_loader.State with { NextSample = SampleOf(nextStep) }, new LoaderShape(_loader.WorldSize, _loader.BatchSize));
     }
 
-    /// <summary>The step to continue from after the checkpoint JSON <paramref name="json"/>; throws for another stream.</summary>
+    /// <summary>Step <paramref name="step"/>: its first global sample (of all ranks) and this rank's rows.</summary>
+    public (long FirstSample, int Rows) StepAt(long step)
+    {
+        if (step < 0 || step >= Steps) throw new ArgumentOutOfRangeException(nameof(step), step, $"The run has {Steps} batches (steps 0 to {Steps - 1}).");
+        var span = _loader.Plan[step];
+        return (span.FirstSample, span.RowsPerRank);
+    }
+
+    /// <summary>
+    /// The step to continue from after the checkpoint JSON <paramref name="json"/> (of any world size and batch size:
+    /// off a step boundary of this loader, its steps start at the state's sample); throws for another stream.
+    /// </summary>
     public long StepAfter(string json)
     {
         var state = LoaderCheckpoint.FromJson(json);
