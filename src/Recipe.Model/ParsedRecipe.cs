@@ -43,9 +43,10 @@ sealed class ParsedRecipe
         var all = new List<RecipeDiagnostic>(Diagnostics);
         if (Recipe is not null)
         {
+            var failed = new HashSet<string>(_failedPaths, StringComparer.Ordinal);
             foreach (var finding in RecipeValidator.Validate(Recipe, manifest))
             {
-                if (_failedPaths.Any(failed => Covers(failed, finding.Path))) continue;
+                if (failed.Count > 0 && UnderFailed(failed, finding.Path)) continue;
                 all.Add(finding.Span is null ? finding with { Span = Locate(finding.Path) } : finding);
             }
         }
@@ -53,7 +54,13 @@ sealed class ParsedRecipe
         return new CheckedRecipe(errors ? null : Recipe, all);
     }
 
-    private static bool Covers(string failed, string path) =>
-        path.StartsWith(failed, StringComparison.Ordinal) &&
-        (path.Length == failed.Length || path[failed.Length] == '/' || path[failed.Length] == '#');
+    /// <summary>Whether <paramref name="path"/>, its key or a value above it could not be read (a walk up, not a scan).</summary>
+    private static bool UnderFailed(HashSet<string> failed, string path)
+    {
+        for (string? current = path; current is not null; current = ValuePath.Parent(current))
+        {
+            if (failed.Contains(current)) return true;
+        }
+        return false;
+    }
 }

@@ -10,7 +10,9 @@ namespace Recipe.Model;
 /// numbers in round-trip form, members in a fixed order) and its content hash. The canonical JSON reads back
 /// through the JSON front end into an equal <see cref="Recipe"/>, which is how tools rebuild a compiled recipe
 /// without running user code. The hash leaves out descriptions and licenses: editing prose does not change the
-/// sample stream, so it must not invalidate a resume.
+/// sample stream, so it must not invalidate a resume. Prose is kept up to <see cref="ProseLimit"/> characters a value:
+/// the canonical JSON is compiled into every recipe assembly, and a description of megabytes would become an
+/// assembly of hundreds.
 /// </summary>
 #if BUILDING_ANALYZER
 internal
@@ -19,6 +21,9 @@ public
 #endif
 static class RecipeHash
 {
+    /// <summary>Characters of a description or license the canonical JSON keeps; a longer one is cut, ending in "…".</summary>
+    public const int ProseLimit = 4096;
+
     /// <summary>16 hex digits of SHA-256 over the canonical JSON without prose.</summary>
     public static string Compute(Recipe recipe)
     {
@@ -35,7 +40,7 @@ static class RecipeHash
         var json = new StringBuilder();
         json.Append('{');
         Member(json, "name", Str(recipe.Name), first: true);
-        if (includeProse && recipe.Description is not null) Member(json, "description", Str(recipe.Description));
+        if (includeProse && recipe.Description is not null) Member(json, "description", Str(Prose(recipe.Description)));
         Member(json, "totalTokens", Long(recipe.TotalTokens));
         Member(json, "sequenceLength", Long(recipe.SequenceLength));
         Member(json, "seed", Long(recipe.Seed));
@@ -60,8 +65,8 @@ static class RecipeHash
                 json.Append(']');
             }
             if (source.Format is not null) Member(json, "format", Str(source.Format));
-            if (includeProse && source.License is not null) Member(json, "license", Str(source.License));
-            if (includeProse && source.Description is not null) Member(json, "description", Str(source.Description));
+            if (includeProse && source.License is not null) Member(json, "license", Str(Prose(source.License)));
+            if (includeProse && source.Description is not null) Member(json, "description", Str(Prose(source.Description)));
             json.Append('}');
         }
         json.Append("},\"schedule\":{");
@@ -87,6 +92,15 @@ static class RecipeHash
         }
         json.Append("}}");
         return json.ToString();
+    }
+
+    /// <summary><paramref name="text"/> up to <see cref="ProseLimit"/> characters, never splitting a surrogate pair.</summary>
+    public static string Prose(string text)
+    {
+        if (text.Length <= ProseLimit) return text;
+        int keep = ProseLimit - 1;
+        if (char.IsHighSurrogate(text[keep - 1])) keep--;
+        return text.Substring(0, keep) + "\u2026";
     }
 
     private static void Weights(StringBuilder json, Recipe recipe, Phase phase)

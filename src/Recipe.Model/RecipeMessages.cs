@@ -24,8 +24,23 @@ static class RecipeMessages
                $"add {Quantity.Format(source.ExtraTokensNeeded)} tokens of data (allocated / maxEpochs - available) {cut}";
     }
 
+    /// <summary>Names at most <see cref="ListedSources"/> declared sources, so a wide recipe gets a short message.</summary>
     public static string UndeclaredSource(string name, string phase, IEnumerable<string> declared) =>
-        $"'{name}' in {phase} is not a declared source (declared: {string.Join(", ", declared)}); declare it under \"sources\" or fix the name";
+        $"'{name}' in {phase} is not a declared source (declared: {FirstNames(declared)}); declare it under \"sources\" or fix the name";
+
+    /// <summary>How many names a message lists before "and N more".</summary>
+    public const int ListedSources = 12;
+
+    private static string FirstNames(IEnumerable<string> names)
+    {
+        var listed = new List<string>();
+        int more = 0;
+        foreach (string name in names)
+        {
+            if (listed.Count < ListedSources) listed.Add(name); else more++;
+        }
+        return string.Join(", ", listed) + (more > 0 ? $" and {more} more" : "");
+    }
 
     public static string MixLengthMismatch(string source, int given, int phases) =>
         $"Mix of '{source}' has {given} weight{(given == 1 ? "" : "s")} but the recipe has {phases} phase{(phases == 1 ? "" : "s")}; give one weight per phase, in phase order";

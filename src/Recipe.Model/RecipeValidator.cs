@@ -262,23 +262,24 @@ static class RecipeValidator
 
     private static void CheckMaxFraction(Recipe recipe, List<RecipeDiagnostic> found)
     {
-        var schedule = WeightSchedule.For(recipe);
+        if (!recipe.Sources.Any(s => s.MaxFraction is not null)) return;
+        var (peaks, at) = PeakWeights(WeightSchedule.For(recipe));
         for (int i = 0; i < recipe.Sources.Count; i++)
         {
             var source = recipe.Sources[i];
             if (source.MaxFraction is not { } limit) continue;
-            var (peak, at) = PeakWeight(schedule, i);
-            if (peak <= limit * (1 + Tolerance)) continue;
+            if (peaks[i] <= limit * (1 + Tolerance)) continue;
             Add(found, DiagnosticIds.OverMaxFraction, ValuePath.SourceProperty(source.Name, "maxFraction"),
-                $"source '{source.Name}' reaches {DiagnosticIds.Pct(peak)} of the mix at token {Quantity.Format(at)}, above its maxFraction of {DiagnosticIds.Pct(limit)}; lower its weight there or raise maxFraction");
+                $"source '{source.Name}' reaches {DiagnosticIds.Pct(peaks[i])} of the mix at token {Quantity.Format(at[i])}, above its maxFraction of {DiagnosticIds.Pct(limit)}; lower its weight there or raise maxFraction");
         }
     }
 
     /// <summary>
-    /// The largest weight of a source and where. Step and linear weights are piecewise linear, so the peak is at
-    /// a phase start; temperature weights are smooth, so a dense grid (plus both ends) finds it.
+    /// The largest weight of every source and where, from one evaluation of all weights per point (linear in the
+    /// number of sources). Step and linear weights are piecewise linear, so a peak is at a phase start; temperature
+    /// weights are smooth, so a dense grid (plus both ends) finds it.
     /// </summary>
-    private static (double Peak, long At) PeakWeight(WeightSchedule schedule, int source)
+    private static (double[] Peaks, long[] At) PeakWeights(WeightSchedule schedule)
     {
         var recipe = schedule.Recipe;
         var points = new List<long>();
@@ -291,18 +292,23 @@ static class RecipeValidator
             const int steps = 1024;
             for (int j = 0; j <= steps; j++) points.Add((long)((double)recipe.TotalTokens * j / steps));
         }
-        double peak = double.NegativeInfinity;
-        long at = 0;
-        var weights = new double[recipe.Sources.Count];
+        int count = recipe.Sources.Count;
+        var peaks = new double[count];
+        var at = new long[count];
+        for (int i = 0; i < count; i++) peaks[i] = double.NegativeInfinity;
+        var weights = new double[count];
         foreach (long point in points)
         {
             schedule.Weights(point, weights);
-            if (weights[source] > peak)
+            for (int i = 0; i < count; i++)
             {
-                peak = weights[source];
-                at = point;
+                if (weights[i] > peaks[i])
+                {
+                    peaks[i] = weights[i];
+                    at[i] = point;
+                }
             }
         }
-        return (peak, at);
+        return (peaks, at);
     }
 }

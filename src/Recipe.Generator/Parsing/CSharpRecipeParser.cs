@@ -177,8 +177,10 @@ internal sealed class CSharpRecipeParser
             sources.Add(source);
         }
         // Declaring a source whose name another source has would only trade RCP003 for RCP007.
+        var spellings = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var source in sources) spellings[source.Name] = spellings.TryGetValue(source.Name, out int n) ? n + 1 : 1;
         var declarable = undeclared
-            .Where(entry => sources.Count(s => string.Equals(s.Name, entry.Value, StringComparison.OrdinalIgnoreCase)) == 1)
+            .Where(entry => spellings.TryGetValue(entry.Value, out int n) && n == 1)
             .ToDictionary(entry => entry.Key, entry => entry.Value, StringComparer.Ordinal);
 
         var phases = new List<Phase>();

@@ -157,6 +157,15 @@ sealed class JsonParser
     {
         int open = _pos;
         _pos++;
+        // Most strings have no escape: take them in one piece.
+        int plain = _pos;
+        while (plain < _text.Length && _text[plain] != '"' && _text[plain] != '\\' && _text[plain] >= ' ') plain++;
+        if (plain < _text.Length && _text[plain] == '"')
+        {
+            string value = _text.Substring(_pos, plain - _pos);
+            _pos = plain + 1;
+            return value;
+        }
         var builder = new StringBuilder();
         while (true)
         {

@@ -389,14 +389,13 @@ sealed class RecipeJsonReader
         }
         var weights = new double[sources.Count];
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var index = SourceIndex(sources);
         foreach (var member in node.Members)
         {
-            int index = sources.FindIndex(s => s.Name == member.Name);
-            if (index < 0)
+            if (!index.Exact.TryGetValue(member.Name, out int source))
             {
-                var close = sources.FirstOrDefault(s => string.Equals(s.Name, member.Name, StringComparison.OrdinalIgnoreCase));
                 string message = RecipeMessages.UndeclaredSource(member.Name, where, sources.Select(s => s.Name));
-                if (close is not null) message += $" (did you mean '{close.Name}'?)";
+                if (index.IgnoringCase.TryGetValue(member.Name, out int close)) message += $" (did you mean '{sources[close].Name}'?)";
                 ReportKey(DiagnosticIds.UndeclaredSource, member, message);
                 continue;
             }
@@ -409,7 +408,7 @@ sealed class RecipeJsonReader
             Remember(weightPath, member);
             if (Number(member, weightPath) is { } weight)
             {
-                weights[index] = weight;
+                weights[source] = weight;
             }
             else
             {
@@ -420,6 +419,27 @@ sealed class RecipeJsonReader
         }
         return weights;
     }
+
+    /// <summary>
+    /// Source indices by exact name and by name ignoring case (the first so spelt), built once per source list so
+    /// that reading the weights of every phase is linear in the number of sources.
+    /// </summary>
+    private (Dictionary<string, int> Exact, Dictionary<string, int> IgnoringCase) SourceIndex(List<Source> sources)
+    {
+        if (_sourceIndex is { } cached && ReferenceEquals(_indexedSources, sources)) return cached;
+        var exact = new Dictionary<string, int>(sources.Count, StringComparer.Ordinal);
+        var ignoringCase = new Dictionary<string, int>(sources.Count, StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < sources.Count; i++)
+        {
+            exact.Add(sources[i].Name, i);
+            if (!ignoringCase.ContainsKey(sources[i].Name)) ignoringCase.Add(sources[i].Name, i);
+        }
+        _indexedSources = sources;
+        return (_sourceIndex = (exact, ignoringCase)).Value;
+    }
+
+    private List<Source>? _indexedSources;
+    private (Dictionary<string, int> Exact, Dictionary<string, int> IgnoringCase)? _sourceIndex;
 
     private string? String(JsonMember member, string path)
     {
