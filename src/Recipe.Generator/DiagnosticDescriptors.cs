@@ -26,10 +26,11 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OverMaxFraction = Create(DiagnosticIds.OverMaxFraction);
     public static readonly DiagnosticDescriptor ManifestMismatch = Create(DiagnosticIds.ManifestMismatch);
     public static readonly DiagnosticDescriptor InvalidTemperature = Create(DiagnosticIds.InvalidTemperature);
+    public static readonly DiagnosticDescriptor NoManifest = Create(DiagnosticIds.NoManifest);
 
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         WeightsDoNotSum, SourceOverRepeated, UndeclaredSource, BadPhaseOrder, InvalidValue, MixLengthMismatch, DuplicateName,
-        SyntheticOverCap, MalformedRecipe, InvalidRunShape, UnusedSource, OverMaxFraction, ManifestMismatch, InvalidTemperature);
+        SyntheticOverCap, MalformedRecipe, InvalidRunShape, UnusedSource, OverMaxFraction, ManifestMismatch, InvalidTemperature, NoManifest);
 
     public static DiagnosticDescriptor For(string id)
     {
@@ -45,6 +46,11 @@ internal static class DiagnosticDescriptors
         DiagnosticIds.Title(id),
         "{0}",
         Category,
-        DiagnosticIds.DefaultSeverity(id) == RecipeSeverity.Error ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+        DiagnosticIds.DefaultSeverity(id) switch
+        {
+            RecipeSeverity.Error => DiagnosticSeverity.Error,
+            RecipeSeverity.Info => DiagnosticSeverity.Info,
+            _ => DiagnosticSeverity.Warning,
+        },
         isEnabledByDefault: true);
 }

@@ -45,8 +45,12 @@ public sealed class RecipeAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MalformedRecipe, type.Locations.FirstOrDefault(), problem));
         }
         string path = type.Locations.FirstOrDefault()?.SourceTree?.FilePath ?? "";
-        var manifest = Manifests.For(path, manifests);
+        var (manifest, manifestFinding) = Manifests.Resolve(path, link: null, manifests, result.Parsed.Recipe);
         var checkedRecipe = result.Parsed.Check(manifest);
+        if (manifestFinding is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(manifestFinding.Id), result.Locate(manifestFinding.Path), manifestFinding.Message));
+        }
         foreach (var finding in checkedRecipe.Diagnostics)
         {
             var (arguments, properties) = Repair(result, finding);

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Recipe.Model;
 
-/// <summary>The diagnostic IDs RCP001-RCP014 (the table in README.md), with their titles and default severities.</summary>
+/// <summary>The diagnostic IDs RCP001-RCP015 (the table in README.md), with their titles and default severities.</summary>
 #if BUILDING_ANALYZER
 internal
 #else
@@ -25,6 +25,7 @@ static class DiagnosticIds
     public const string OverMaxFraction = "RCP012";
     public const string ManifestMismatch = "RCP013";
     public const string InvalidTemperature = "RCP014";
+    public const string NoManifest = "RCP015";
 
     /// <summary>ID, title and default severity of every diagnostic, in ID order.</summary>
     public static readonly IReadOnlyList<(string Id, string Title, RecipeSeverity Severity)> All = new[]
@@ -43,6 +44,7 @@ static class DiagnosticIds
         (OverMaxFraction, "Source exceeds its max fraction", RecipeSeverity.Warning),
         (ManifestMismatch, "Source missing from the data manifest or smaller than declared", RecipeSeverity.Error),
         (InvalidTemperature, "Invalid temperature schedule", RecipeSeverity.Error),
+        (NoManifest, "Recipe lists files but no data manifest checks them", RecipeSeverity.Info),
     };
 
     public static RecipeSeverity DefaultSeverity(string id)

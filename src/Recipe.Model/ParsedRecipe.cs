@@ -28,6 +28,12 @@ sealed class ParsedRecipe
 
     public Recipe? Recipe { get; }
 
+    /// <summary>
+    /// The data manifest the recipe names (JSON <c>"manifest"</c>), as written: a path relative to the recipe file.
+    /// Not part of the recipe: it says where this checkout's measured token counts are, not what the run samples.
+    /// </summary>
+    public string? ManifestLink { get; init; }
+
     /// <summary>Findings of the front end, each with its span.</summary>
     public IReadOnlyList<RecipeDiagnostic> Diagnostics { get; }
 

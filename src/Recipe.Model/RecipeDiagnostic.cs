@@ -12,10 +12,13 @@ enum RecipeSeverity
 {
     Warning,
     Error,
+
+    /// <summary>A note that fails nothing (the build shows it as info).</summary>
+    Info,
 }
 
 /// <summary>
-/// One finding about a recipe: a contract ID (RCP001..RCP014), its default severity, a message that says
+/// One finding about a recipe: a contract ID (RCP001..RCP015), its default severity, a message that says
 /// what is wrong, by how much and what would fix it, and where: a <see cref="ValuePath"/>, or a span when the
 /// front end knows the text position itself (syntax errors).
 /// </summary>
@@ -28,5 +31,5 @@ sealed record RecipeDiagnostic(string Id, RecipeSeverity Severity, string Messag
 {
     public SourceSpan? Span { get; init; }
 
-    public override string ToString() => $"{(Severity == RecipeSeverity.Error ? "error" : "warning")} {Id}: {Message}";
+    public override string ToString() => $"{Severity.ToString().ToLowerInvariant()} {Id}: {Message}";
 }

@@ -14,6 +14,9 @@ public
 #endif
 sealed record SourceManifest(string Path, IReadOnlyDictionary<string, long> Tokens)
 {
+    /// <summary>How a manifest's file name ends; the build reads such files as additional files.</summary>
+    public const string Suffix = ".sources.json";
+
     /// <summary>
     /// The manifests that apply to one recipe (those in its folder) as one; a source in several takes the last
     /// count. Null when there is none.

@@ -20,6 +20,9 @@ namespace Recipe.Generator.Tests;
 public class CSharpDiagnosticTests
 {
     private const string SourcePath = "Recipe0.cs";
+
+    /// <summary>The data manifest paired with <see cref="SourcePath"/> by name.</summary>
+    private const string PairedManifestPath = "Recipe0.sources.json";
     private const DiagnosticSeverity Error = DiagnosticSeverity.Error;
     private const DiagnosticSeverity Warning = DiagnosticSeverity.Warning;
 
@@ -184,7 +187,7 @@ public class CSharpDiagnosticTests
     {
         var (_, recipe, id, severity, place, manifest) = Places.Single(p => p.Name == name);
         string source = recipe.ToCSharp();
-        var files = manifest is null ? null : new AdditionalText[] { new InMemoryAdditionalText("data.sources.json", manifest) };
+        var files = manifest is null ? null : new AdditionalText[] { new InMemoryAdditionalText(PairedManifestPath, manifest) };
         var (line, column) = TextPosition.Of(source, place);
         DiagnosticAssert.Single(Analyze(source, files), id, severity, SourcePath, line, column);
     }
@@ -258,7 +261,7 @@ public class CSharpDiagnosticTests
     [Fact]
     public void Mix_without_Source_is_not_checked_against_the_manifest_since_it_declares_no_tokens()
     {
-        var manifest = new InMemoryAdditionalText("data.sources.json", """{"sources": {"web": {"tokens": 1000000}, "code": {"tokens": 1000000}}}""");
+        var manifest = new InMemoryAdditionalText(PairedManifestPath, """{"sources": {"web": {"tokens": 1000000}, "code": {"tokens": 1000000}}}""");
         var diagnostics = Analyze(UndeclaredMath, new AdditionalText[] { manifest });
         DiagnosticAssert.Single(diagnostics, "RCP003", Error, SourcePath, 19, 6);
         Assert.Single(diagnostics);
@@ -449,5 +452,35 @@ public class CSharpDiagnosticTests
         var diagnostics = Analyze(recipe);
         DiagnosticAssert.None(diagnostics, "RCP011");
         DiagnosticAssert.Single(diagnostics, "RCP002", Warning, SourcePath, 11, 22);
+    }
+
+    /// <summary><see cref="Valid"/> with files for web, as a recipe meant to be loaded lists them.</summary>
+    private static readonly string WithFiles = ReplaceFirst(Valid, "Tokens = \"1M\")]", "Tokens = \"1M\", Files = new[] { \"web/*.bin\" })]");
+
+    private static string ReplaceFirst(string text, string old, string replacement)
+    {
+        int at = text.IndexOf(old, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"'{old}' is not in the recipe");
+        return text.Substring(0, at) + replacement + text.Substring(at + old.Length);
+    }
+
+    [Fact]
+    public void Manifest_of_other_data_beside_a_CSharp_recipe_does_not_apply_and_the_build_notes_it_once()
+    {
+        // The README's layout: a manifest for the JSON recipe's data beside an unrelated C# recipe.
+        var short_ = new InMemoryAdditionalText("data.sources.json", """{"sources": {"web": {"tokens": 100}}}""");
+        var diagnostic = Assert.Single(Analyze(WithFiles, new AdditionalText[] { short_ }));
+        Assert.Equal("RCP015", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Info, diagnostic.Severity);
+        Assert.Contains("Recipe0.sources.json", Message(diagnostic), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Manifest_paired_with_the_CSharp_file_checks_it()
+    {
+        var paired = new InMemoryAdditionalText(PairedManifestPath, """{"sources": {"web": {"tokens": 100}, "code": {"tokens": 1000000}}}""");
+        var diagnostic = Assert.Single(Analyze(WithFiles, new AdditionalText[] { paired }));
+        Assert.Equal("RCP013", diagnostic.Id);
+        Assert.Contains("Recipe0.sources.json", Message(diagnostic), StringComparison.Ordinal);
     }
 }

@@ -15,7 +15,7 @@ namespace Recipe.Generator.Tests;
 public class IncrementalityTests
 {
     private const string RecipePath = "/src/recipes/llama3-405b.recipe.json";
-    private const string ManifestPath = "/src/recipes/published.sources.json";
+    private const string ManifestPath = "/src/recipes/llama3-405b.sources.json";
 
     // Twice the tokens the Llama 3 recipe declares, so the manifest check passes.
     private const string Manifest = """

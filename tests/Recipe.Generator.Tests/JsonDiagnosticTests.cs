@@ -15,7 +15,8 @@ namespace Recipe.Generator.Tests;
 public class JsonDiagnosticTests
 {
     private const string RecipePath = "/src/x.recipe.json";
-    private const string ManifestPath = "/src/data.sources.json";
+    /// <summary>The data manifest paired with <see cref="RecipePath"/> by name.</summary>
+    private const string ManifestPath = "/src/x.sources.json";
     private const DiagnosticSeverity Error = DiagnosticSeverity.Error;
     private const DiagnosticSeverity Warning = DiagnosticSeverity.Warning;
 
@@ -219,7 +220,8 @@ public class JsonDiagnosticTests
               }
             }
             """;
-        DiagnosticAssert.Empty(Diagnostics(json));
+        // Its source lists files and no manifest is paired with it: only the RCP015 note.
+        Assert.Equal("RCP015", Assert.Single(Diagnostics(json)).Id);
     }
 
     // ---------------------------------------------------------------- across files
@@ -266,5 +268,57 @@ public class JsonDiagnosticTests
         var diagnostic = DiagnosticAssert.Single(run.Result.Diagnostics, "RCP009", Error, ManifestPath, 1, 21);
         Assert.Contains("data manifest", Message(diagnostic), StringComparison.Ordinal);
         DiagnosticAssert.None(run.Result.Diagnostics, "RCP013");
+    }
+
+    [Fact]
+    public void Manifest_of_other_data_in_the_recipe_folder_does_not_apply()
+    {
+        // Two recipes over different data in one folder: each manifest checks only the recipe it is paired with.
+        var run = Generate(Valid, ("/src/data.sources.json", ShortManifest), ("/src/other.sources.json", ShortManifest));
+        DiagnosticAssert.Empty(run.Result.Diagnostics);
+        Assert.Single(GeneratedSources(run));
+    }
+
+    [Fact]
+    public void Manifest_named_by_the_recipe_applies_wherever_it_is()
+    {
+        string linked = Valid.Replace("\"name\": \"mini\",", "\"name\": \"mini\",\n  \"manifest\": \"../data/./data.sources.json\",", StringComparison.Ordinal);
+        var run = Generate(linked, ("/data/data.sources.json", ShortManifest), (ManifestPath, """{"sources": {"web": {"tokens": 1000000}, "code": {"tokens": 1000000}}}"""));
+        Assert.Equal(2, run.Result.Diagnostics.Count(d => d.Id == "RCP013"));
+        Assert.All(run.Result.Diagnostics, d => Assert.Contains("data.sources.json", Message(d), StringComparison.Ordinal));
+        Assert.Empty(GeneratedSources(run));
+    }
+
+    [Fact]
+    public void Manifest_named_by_the_recipe_but_missing_is_RCP013_at_the_link()
+    {
+        string linked = Valid.Replace("\"name\": \"mini\",", "\"name\": \"mini\",\n  \"manifest\": \"data/data.sources.json\",", StringComparison.Ordinal);
+        var run = Generate(linked);
+        var diagnostic = DiagnosticAssert.Single(run.Result.Diagnostics, "RCP013", Error, RecipePath, 3, 15);
+        Assert.Contains("/src/data/data.sources.json", Message(diagnostic), StringComparison.Ordinal);
+        Assert.Contains("recipe scan", Message(diagnostic), StringComparison.Ordinal);
+        Assert.Empty(GeneratedSources(run));
+    }
+
+    [Fact]
+    public void Manifest_link_that_is_not_a_sources_json_file_is_RCP009()
+    {
+        string linked = Valid.Replace("\"name\": \"mini\",", "\"name\": \"mini\",\n  \"manifest\": \"data/tokens.json\",", StringComparison.Ordinal);
+        var diagnostic = DiagnosticAssert.Single(Diagnostics(linked), "RCP009", Error, RecipePath, 3, 15);
+        Assert.Contains(".sources.json", Message(diagnostic), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Recipe_with_files_and_no_manifest_gets_one_info()
+    {
+        string withFiles = WebCode().Source("books", "1M", json: "\"files\": [\"books/*.bin\"]").Phase("b", "500K", ("web", 50), ("books", 50)).ToJson();
+        var run = Generate(withFiles, ("/src/data.sources.json", ShortManifest));
+        var info = DiagnosticAssert.Single(run.Result.Diagnostics, "RCP015", DiagnosticSeverity.Info, RecipePath, 1, 1);
+        Assert.Contains("x.sources.json", Message(info), StringComparison.Ordinal);
+        Assert.Single(GeneratedSources(run));
+
+        // With its paired manifest it is checked, and says nothing more.
+        const string enough = """{"sources": {"web": {"tokens": 1000000}, "code": {"tokens": 1000000}, "books": {"tokens": 1000000}}}""";
+        DiagnosticAssert.Empty(Generate(withFiles, (ManifestPath, enough)).Result.Diagnostics);
     }
 }

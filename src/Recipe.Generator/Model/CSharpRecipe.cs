@@ -16,11 +16,11 @@ internal sealed record CSharpRecipe(RecipeTarget Target, Recipe.Model.Recipe? Re
             ? null
             : new(result.Target, result.Parsed.Recipe, result.Parsed.Diagnostics.Any(d => d.Severity == RecipeSeverity.Error));
 
-    /// <summary>Validated against the manifests beside it: the recipe is emitted only when it has no error.</summary>
+    /// <summary>Validated against the manifest paired with its file: the recipe is emitted only when it has no error.</summary>
     public RecipeUnit Check(EquatableArray<RecipeFile> manifests)
     {
         bool valid = !HasFrontEndErrors && Recipe is not null &&
-            RecipeValidator.Validate(Recipe, Manifests.For(Target.FilePath, manifests)).All(d => d.Severity != RecipeSeverity.Error);
+            RecipeValidator.Validate(Recipe, Manifests.For(Target.FilePath, link: null, manifests)).All(d => d.Severity != RecipeSeverity.Error);
         return new RecipeUnit(new RecipeSpec(Target, valid ? Recipe : null), EquatableArray<DiagnosticInfo>.Empty);
     }
 }

@@ -19,11 +19,16 @@ internal static class JsonRecipeParser
     {
         cancellationToken.ThrowIfCancellationRequested();
         var parsed = RecipeJsonReader.Read(file.Text);
-        var checkedRecipe = parsed.Check(Manifests.For(file.Path, manifests));
+        var (manifest, manifestFinding) = Manifests.Resolve(file.Path, parsed.ManifestLink, manifests, parsed.Recipe);
+        var checkedRecipe = parsed.Check(manifest);
         string fileName = Path.GetFileName(file.Path);
         string name = parsed.Recipe?.Name ?? fileName.Substring(0, Math.Max(0, fileName.Length - Suffix.Length));
         var target = new RecipeTarget(file.Path, options.Namespace, Identifiers.Pascal(name), "public", IsUserClass: false, EquatableArray<SourceProperty>.Empty);
-        var diagnostics = checkedRecipe.Diagnostics.Select(d => DiagnosticInfo.From(d, file.Path)).ToEquatableArray();
-        return new RecipeUnit(new RecipeSpec(target, checkedRecipe.Recipe), diagnostics);
+        var findings = manifestFinding is null
+            ? checkedRecipe.Diagnostics
+            : checkedRecipe.Diagnostics.Append(manifestFinding with { Span = parsed.Locate(manifestFinding.Path) });
+        var diagnostics = findings.Select(d => DiagnosticInfo.From(d, file.Path)).ToEquatableArray();
+        var recipe = manifestFinding?.Severity == RecipeSeverity.Error ? null : checkedRecipe.Recipe;
+        return new RecipeUnit(new RecipeSpec(target, recipe), diagnostics);
     }
 }

@@ -19,7 +19,7 @@ public
 sealed class RecipeJsonReader
 {
     private static readonly string[] RecipeProperties =
-        { "$schema", "name", "description", "totalTokens", "sequenceLength", "seed", "weights", "maxEpochs", "syntheticCap", "sources", "schedule" };
+        { "$schema", "name", "description", "manifest", "totalTokens", "sequenceLength", "seed", "weights", "maxEpochs", "syntheticCap", "sources", "schedule" };
 
     private static readonly string[] SourceProperties =
         { "tokens", "quality", "synthetic", "maxEpochs", "maxFraction", "files", "format", "license", "description" };
@@ -109,7 +109,9 @@ sealed class RecipeJsonReader
         return length;
     }
 
-    private ParsedRecipe Result(Recipe? recipe) => new(recipe, _diagnostics, _spans, _failedPaths);
+    private ParsedRecipe Result(Recipe? recipe) => new(recipe, _diagnostics, _spans, _failedPaths) { ManifestLink = _manifestLink };
+
+    private string? _manifestLink;
 
     private void Report(string id, SourceSpan span, string message) =>
         _diagnostics.Add(DiagnosticIds.Create(id, "", message) with { Span = span });
@@ -190,6 +192,7 @@ sealed class RecipeJsonReader
         double syntheticCap = members.TryGetValue("syntheticCap", out var capMember) ? Number(capMember, ValuePath.Member("syntheticCap")) ?? Recipe.DefaultSyntheticCap : Recipe.DefaultSyntheticCap;
         string? description = members.TryGetValue("description", out var descriptionMember) ? String(descriptionMember, ValuePath.Member("description")) : null;
         if (members.TryGetValue("$schema", out var schema)) String(schema, ValuePath.Member("$schema"));
+        if (members.TryGetValue("manifest", out var manifest)) _manifestLink = ManifestLink(manifest);
 
         var sources = Require(members, "sources", root, "the recipe", out var sourcesMember) ? ReadSources(sourcesMember.Value) : null;
         Schedule? schedule = null;
@@ -418,6 +421,17 @@ sealed class RecipeJsonReader
             }
         }
         return weights;
+    }
+
+    /// <summary>The "manifest" value: a <c>*.sources.json</c> path (the build reads only those), or null with RCP009.</summary>
+    private string? ManifestLink(JsonMember member)
+    {
+        string? link = String(member, ValuePath.Member("manifest"));
+        if (link is null) return null;
+        if (link.EndsWith(SourceManifest.Suffix, StringComparison.OrdinalIgnoreCase)) return link;
+        Report(DiagnosticIds.MalformedRecipe, member.Value,
+            $"\"manifest\" is \"{link}\"; it names the data manifest 'recipe scan' writes, a *{SourceManifest.Suffix} file relative to the recipe, e.g. \"data/data{SourceManifest.Suffix}\"");
+        return null;
     }
 
     /// <summary>
