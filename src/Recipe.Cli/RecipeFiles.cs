@@ -37,9 +37,10 @@ internal static class RecipeFiles
                 "`recipe` takes the built assembly instead, e.g. bin/Debug/net10.0/PROJECT.dll, with --recipe NAME when it holds several");
         }
         var problems = new List<string>();
-        var manifest = Manifests(path, problems, out int manifestErrors);
         // Bytes, not text: a byte that is not UTF-8 is an RCP009 at that byte, not a silent U+FFFD.
-        var checkedRecipe = RecipeJsonReader.Read(File.ReadAllBytes(path)).Check(manifest);
+        var parsed = RecipeJsonReader.Read(File.ReadAllBytes(path));
+        var manifest = Manifest(path, parsed, problems, out int manifestErrors);
+        var checkedRecipe = parsed.Check(manifest);
         problems.AddRange(checkedRecipe.Diagnostics.Select(d => Format(path, d)));
         string name = checkedRecipe.Recipe?.Name ?? System.IO.Path.GetFileName(path);
         string hash = checkedRecipe.Recipe is { } recipe ? RecipeHash.Compute(recipe) : "";
@@ -149,7 +150,28 @@ internal static class RecipeFiles
         if (!File.Exists(path)) throw new CliException($"{path}: no such file");
     }
 
-    // The manifests that apply to a recipe: every *.sources.json in its folder, merged (the generator's rule).
+    // The manifest that checks a recipe file, by the generator's rule: the one it names, else the one paired by name.
+    private static SourceManifest? Manifest(string path, ParsedRecipe parsed, List<string> problems, out int errors)
+    {
+        errors = 0;
+        string wanted = SourceManifest.PathFor(System.IO.Path.GetFullPath(path), parsed.ManifestLink);
+        if (!File.Exists(wanted))
+        {
+            if (parsed.ManifestLink is { } link)
+            {
+                problems.Add(Format(path, SourceManifest.Missing(link, wanted) with { Span = parsed.Locate(ValuePath.Member("manifest")) }));
+                errors = 1;
+            }
+            return null;
+        }
+        var manifest = SourceManifestReader.Read(wanted, File.ReadAllText(wanted), out var manifestProblems);
+        problems.AddRange(manifestProblems.Select(p => Format(wanted, p)));
+        errors = manifestProblems.Count(p => p.Severity == RecipeSeverity.Error);
+        return manifest is null ? null : SourceManifest.Merge(new[] { manifest });
+    }
+
+    // The manifests beside a compiled assembly: every *.sources.json in its folder, merged (compiled recipes do not
+    // carry their manifest link).
     private static SourceManifest? Manifests(string path, List<string> problems, out int errors)
     {
         errors = 0;

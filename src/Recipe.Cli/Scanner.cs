@@ -271,6 +271,17 @@ internal static class Scanner
         var text = new StringBuilder();
         foreach (string line in PlanTable.Align(rows, column => column >= 2)) text.AppendLine(line);
         text.AppendLine($"wrote {manifestPath}");
+        text.AppendLine(WhatChecksIt(manifestPath));
         output.Write(text.ToString());
+    }
+
+    /// <summary>Where the build looks for a manifest: named by the recipe, or paired with it by file name.</summary>
+    internal static string WhatChecksIt(string manifestPath)
+    {
+        string name = Path.GetFileName(manifestPath);
+        string stem = name.EndsWith(SourceManifest.Suffix, StringComparison.OrdinalIgnoreCase) ? name.Substring(0, name.Length - SourceManifest.Suffix.Length) : name;
+        return $"the build checks declared tokens against it (RCP013) for {stem}.recipe.json\n" +
+               $"or {stem}.cs in its folder, and for a recipe that names it with\n" +
+               $"\"manifest\": \"<path from the recipe to {name}>\"; no other recipe";
     }
 }

@@ -184,12 +184,16 @@ public sealed class ScanTests : IDisposable
     }
 
     [Fact]
-    public void The_scanned_manifest_checks_a_recipe_beside_it_as_the_build_does()
+    public void The_scanned_manifest_checks_the_recipe_that_names_it_as_the_build_does()
     {
         WriteFixture();
-        Assert.Equal(0, Tool.Run("scan", Data).Exit);
+        var scan = Tool.Run("scan", Data);
+        Assert.Equal(0, scan.Exit);
+        // The scan says what the manifest will check.
+        string said = string.Join(" ", scan.OutLines);
+        Assert.Contains("for data.recipe.json or data.cs in its folder, and for a recipe that names it with \"manifest\": \"<path from the recipe to data.sources.json>\"; no other recipe", said);
         string recipe(long webTokens) => $$"""
-            { "name": "fits", "totalTokens": 2000, "sequenceLength": 10, "seed": 1, "maxEpochs": 100,
+            { "name": "fits", "manifest": "data.sources.json", "totalTokens": 2000, "sequenceLength": 10, "seed": 1, "maxEpochs": 100,
               "sources": { "web": { "tokens": {{webTokens}} }, "code": { "tokens": 300 }, "math": { "tokens": 40 } },
               "schedule": { "phases": [ { "name": "all", "at": 0, "weights": { "web": 80, "code": 15, "math": 5 } } ] } }
             """;
@@ -201,5 +205,16 @@ public sealed class ScanTests : IDisposable
         var short_ = Tool.Run("check", path);
         Assert.Equal(1, short_.Exit);
         Assert.Contains(short_.ErrLines, l => l.Contains("error RCP013") && l.Contains("'web'") && l.Contains("data.sources.json"));
+
+        // Beside it but neither named nor paired, the manifest checks nothing: it measures other data.
+        File.WriteAllText(path, recipe(1800).Replace("\"manifest\": \"data.sources.json\", ", "", StringComparison.Ordinal));
+        var unlinked = Tool.Run("check", path);
+        Assert.True(unlinked.Exit == 0, unlinked.ToString());
+
+        // Named but absent, it is an RCP013 at the link.
+        File.WriteAllText(path, recipe(1700).Replace("data.sources.json", "gone/data.sources.json", StringComparison.Ordinal));
+        var missing = Tool.Run("check", path);
+        Assert.Equal(1, missing.Exit);
+        Assert.Contains(missing.ErrLines, l => l.Contains("error RCP013") && l.Contains("gone/data.sources.json") && l.Contains("recipe scan"));
     }
 }
