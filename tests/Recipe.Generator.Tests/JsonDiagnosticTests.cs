@@ -321,4 +321,18 @@ public class JsonDiagnosticTests
         const string enough = """{"sources": {"web": {"tokens": 1000000}, "code": {"tokens": 1000000}, "books": {"tokens": 1000000}}}""";
         DiagnosticAssert.Empty(Generate(withFiles, (ManifestPath, enough)).Result.Diagnostics);
     }
+
+    [Fact]
+    public void Description_of_megabytes_stays_out_of_the_generated_code()
+    {
+        // 4M characters of description would be compiled into the recipe twice (a constant and an attribute) at full size.
+        string description = new string('d', 4 << 20);
+        string json = Valid.Replace("\"name\": \"mini\",", $"\"name\": \"mini\",\n  \"description\": \"{description}\",", StringComparison.Ordinal);
+        var run = Generate(json);
+        DiagnosticAssert.Empty(run.Result.Diagnostics);
+        string generated = Assert.Single(GeneratedSources(run)).SourceText.ToString();
+        Assert.True(generated.Length < 64 * 1024, $"generated {generated.Length} characters");
+        Assert.Contains(new string('d', 4000), generated, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('d', Recipe.Model.RecipeHash.ProseLimit), generated, StringComparison.Ordinal);
+    }
 }
