@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Python delivery of recipe batches into torch tensors (issue 15 item 5): publishes the generic native library
+# Python delivery of recipe batches into torch tensors: publishes the generic native library
 # (src/Recipe.Native, cached in out/bench-python), writes temporary raw uint16 shards, then for B in {8, 64} and
 # L in {2048, 8192} prints tokens/s of RecipeDataset in one process (the native loader writing into the tensors),
 # through a DataLoader with 2 workers, and a numpy copy of the same bytes in the same process, with the ratio; then
