@@ -51,7 +51,7 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         self._start_step = 0
         self._loader_here = None
         # Opened here so that bad input (a missing or truncated shard, a bad rank) fails at construction, in the trainer.
-        info = self._loader(prefetch=0)[1]
+        info = self._loader()[1]
         self.steps: int = info["steps"]
         self.rows: int = info["rows"]
         self.width: int = info["width"]
@@ -74,7 +74,7 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         hash_ = str(state["recipeHash"])
         if hash_.split("-")[0] != self.recipe.hash:
             raise RecipeError(f"the state belongs to recipe {hash_}, but this dataset reads recipe '{self.recipe.name}' ({self.recipe.hash}); resuming would change the data stream")
-        handle, _ = self._loader(prefetch=0)
+        handle, _ = self._loader()
         lib = self.recipe._native()
         step = ctypes.c_int64(0)
         lib.check(lib.loader_restore(handle, json.dumps(state).encode("utf-8"), ctypes.byref(step)), f"recipe '{self.recipe.name}' loader state")
@@ -85,10 +85,10 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         state["nextSample"] = next_step * self.global_batch_size
         return state
 
-    def _loader(self, prefetch: int):
+    def _loader(self):
         """This process's loader handle and info (a worker process opens its own)."""
         here = self._loader_here
-        if here is None or here[0].pid != os.getpid() or here[2] != prefetch:
+        if here is None or here[0].pid != os.getpid():
             lib = self.recipe._native()
             value = lib.handle(
                 lib.loader_open,
@@ -98,30 +98,29 @@ class RecipeDataset(torch.utils.data.IterableDataset):
                 self.rank,
                 self.world_size,
                 1 if self.shifted else 0,
-                prefetch,
                 what=f"recipe '{self.recipe.name}', data root {self.data_root}",
             )
             handle = _Handle(lib, value)
             info = lib.json(lib.loader_info_json, value)
-            if here is not None and here[0].pid == os.getpid():
-                here[0].release()
-            here = self._loader_here = (handle, info, prefetch)
+            here = self._loader_here = (handle, info)
         return here[0].value, here[1]
 
     def __iter__(self):
         worker = torch.utils.data.get_worker_info()
         first, stride = (0, 1) if worker is None else (worker.id, worker.num_workers)
-        # In order (one reader) the native loader assembles ahead on its own thread; strided readers seek per batch.
-        handle, _ = self._loader(prefetch=4 if stride == 1 else 0)
+        handle, _ = self._loader()
         lib = self.recipe._native()
         fill = lib.loader_fill
         check = lib.check
         what = f"recipe '{self.recipe.name}'"
         rows, width = self.rows, self.width
+        # A worker's batches travel to the trainer through shared memory: allocated there (as default_collate does),
+        # they are not copied again on the way.
+        empty = _shared_empty if worker is not None else _empty
         for step in range(self._start_step + first, self.steps, stride):
-            tokens = torch.empty((rows, width), dtype=torch.int32)
-            source_ids = torch.empty(rows, dtype=torch.int32)
-            ordinals = torch.empty(rows, dtype=torch.int64)
+            tokens = empty((rows, width), torch.int32)
+            source_ids = empty((rows,), torch.int32)
+            ordinals = empty((rows,), torch.int64)
             # The native side writes straight into the tensors' memory.
             check(fill(handle, step, tokens.data_ptr(), source_ids.data_ptr(), ordinals.data_ptr()), what)
             yield {"tokens": tokens, "source_ids": source_ids, "ordinals": ordinals, "state": self._state_at(step + 1)}
@@ -130,3 +129,15 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         state = self.__dict__.copy()
         state["_loader_here"] = None  # a handle of this process; the receiving process opens its own
         return state
+
+
+def _empty(shape, dtype):
+    return torch.empty(shape, dtype=dtype)
+
+
+def _shared_empty(shape, dtype):
+    numel = 1
+    for size in shape:
+        numel *= size
+    storage = torch.empty(0, dtype=dtype).storage()._new_shared(numel)
+    return torch.empty(0, dtype=dtype).set_(storage).view(shape)

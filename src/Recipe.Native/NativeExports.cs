@@ -211,18 +211,17 @@ public static unsafe class NativeExports
     /// <summary>
     /// Opens a loader of the recipe over the sources under <paramref name="dataRoot"/>: <paramref name="batchSize"/> rows
     /// per rank, rank <paramref name="rank"/> of <paramref name="worldSize"/>, rows of L + 1 tokens when
-    /// <paramref name="shifted"/> is non-zero, <paramref name="prefetchDepth"/> batches assembled ahead on a thread
-    /// (0: none, for callers that ask for steps out of order).
+    /// <paramref name="shifted"/> is non-zero. It maps the shards and checks them against the recipe.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "recipe_loader_open")]
-    public static int LoaderOpen(long recipeHandle, byte* dataRoot, int batchSize, int rank, int worldSize, int shifted, int prefetchDepth, long* handle)
+    public static int LoaderOpen(long recipeHandle, byte* dataRoot, int batchSize, int rank, int worldSize, int shifted, long* handle)
     {
         try
         {
             var recipe = Get<NativeRecipe>(recipeHandle);
             string root = ReadText(dataRoot, "data root");
             if (!Directory.Exists(root)) throw new DirectoryNotFoundException($"data root {root}: no such folder");
-            *handle = Add(recipe.OpenLoader(root, new LoaderSettings(batchSize, rank, worldSize, shifted != 0, prefetchDepth)));
+            *handle = Add(recipe.OpenLoader(root, new LoaderSettings(batchSize, rank, worldSize, shifted != 0)));
             return Ok();
         }
         catch (Exception e)

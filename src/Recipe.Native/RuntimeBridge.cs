@@ -112,17 +112,6 @@ internal abstract class NativeRecipe
     /// <summary>A compiled recipe, specialised on its generated kernel.</summary>
     public static NativeRecipe FromKernel<TKernel>() where TKernel : IRecipeKernel => new KernelRecipe<TKernel>();
 
-    protected static LoaderOptions Options(LoaderSettings settings) => new()
-    {
-        BatchSize = settings.BatchSize,
-        Rank = settings.Rank,
-        WorldSize = settings.WorldSize,
-        Shifted = settings.Shifted,
-        PrefetchDepth = settings.PrefetchDepth,
-        // Warnings stay readable from the loader's diagnostics; a library must not write to the trainer's stderr.
-        Log = null,
-    };
-
     private sealed class ModelRecipe : NativeRecipe
     {
         private readonly WeightSchedule _schedule;
@@ -146,7 +135,7 @@ internal abstract class NativeRecipe
         }
 
         public override NativeLoader OpenLoader(string dataRoot, LoaderSettings settings) =>
-            new NativeLoader<ModelIntegral>(BatchLoader.Open(Model, dataRoot, Options(settings)));
+            NativeLoader.Open(_schedule, new ModelIntegral(_schedule), dataRoot, settings);
     }
 
     private sealed class KernelRecipe<TKernel> : NativeRecipe where TKernel : IRecipeKernel
@@ -167,16 +156,16 @@ internal abstract class NativeRecipe
         }
 
         public override NativeLoader OpenLoader(string dataRoot, LoaderSettings settings) =>
-            new NativeLoader<KernelIntegral<TKernel>>(BatchLoader.Open<TKernel>(dataRoot, Options(settings)));
+            NativeLoader.Open(WeightSchedule.For(Model), new KernelIntegral<TKernel>(), dataRoot, settings);
     }
 }
 
 /// <summary>What the caller chose for a loader (see <see cref="LoaderOptions"/>).</summary>
-internal readonly record struct LoaderSettings(int BatchSize, int Rank, int WorldSize, bool Shifted, int PrefetchDepth);
+internal readonly record struct LoaderSettings(int BatchSize, int Rank, int WorldSize, bool Shifted);
 
 /// <summary>
-/// One rank's batches, by step: the caller asks for any step (DataLoader worker w of N asks for w, w + N, ...); steps
-/// asked in order are served by the prefetching loader without a seek.
+/// One rank's batches, by step, written straight into the caller's buffers: the caller asks for any step (DataLoader
+/// worker w of N asks for w, w + N, ...), and parallelism comes from the caller's workers, not a prefetch thread.
 /// </summary>
 internal abstract class NativeLoader : IDisposable
 {
@@ -201,28 +190,52 @@ internal abstract class NativeLoader : IDisposable
     public abstract void Fill(long step, Span<int> tokens, Span<int> sourceIds, Span<long> ordinals);
 
     public abstract void Dispose();
+
+    /// <summary>Opens the recipe's sources under <paramref name="dataRoot"/> into a loader that owns them.</summary>
+    public static NativeLoader Open<TIntegral>(WeightSchedule schedule, TIntegral integral, string dataRoot, LoaderSettings settings)
+        where TIntegral : struct, IScheduleIntegral
+    {
+        var options = new LoaderOptions
+        {
+            BatchSize = settings.BatchSize,
+            Rank = settings.Rank,
+            WorldSize = settings.WorldSize,
+            Shifted = settings.Shifted,
+            // Warnings stay readable from the loader's diagnostics; a library must not write to the trainer's stderr.
+            Log = null,
+        };
+        return BatchLoader.Owning(BatchLoader.OpenSources(schedule.Recipe, dataRoot), sources =>
+            new NativeLoader<TIntegral>(new LoaderCore<TIntegral>(schedule, integral, sources, options, null, ownsSources: true, "data root " + dataRoot)));
+    }
 }
 
 internal sealed class NativeLoader<TIntegral> : NativeLoader where TIntegral : struct, IScheduleIntegral
 {
-    private readonly BatchLoader<TIntegral> _loader;
+    // The loaders' shared core (sources checked against the recipe, the sampler, the rank slice): rows are read from
+    // the mapped shards straight into the caller's buffer, with no batch ring and no second copy.
+    private readonly LoaderCore<TIntegral> _core;
+    private readonly SampleRef[] _samples;
 
-    public NativeLoader(BatchLoader<TIntegral> loader) => _loader = loader;
+    public NativeLoader(LoaderCore<TIntegral> core)
+    {
+        _core = core;
+        _samples = new SampleRef[core.Slice.Count];
+    }
 
-    public override long Steps => _loader.Steps;
+    public override long Steps => _core.Steps;
 
-    public override int Rows => _loader.BatchSize;
+    public override int Rows => _core.Slice.Count;
 
-    public override int Width => _loader.Width;
+    public override int Width => _core.Width;
 
-    public override int GlobalBatchSize => _loader.Slice.GlobalBatchSize;
+    public override int GlobalBatchSize => _core.Slice.GlobalBatchSize;
 
     public override string Warnings
     {
         get
         {
             var text = new StringBuilder();
-            foreach (var diagnostic in _loader.Diagnostics) text.Append(diagnostic).Append('\n');
+            foreach (var diagnostic in _core.Diagnostics) text.Append(diagnostic).Append('\n');
             return text.ToString();
         }
     }
@@ -230,28 +243,27 @@ internal sealed class NativeLoader<TIntegral> : NativeLoader where TIntegral : s
     public override string StateJson(long nextStep)
     {
         if (nextStep < 0 || nextStep > Steps) throw new ArgumentOutOfRangeException(nameof(nextStep), nextStep, $"The run has steps 0 to {Steps}.");
-        return LoaderCheckpoint.ToJson(_loader.State with { NextSample = nextStep * GlobalBatchSize });
+        return LoaderCheckpoint.ToJson(_core.StateAt(nextStep));
     }
 
-    public override long StepAfter(string json)
-    {
-        var state = LoaderCheckpoint.FromJson(json);
-        _loader.Restore(state);
-        return _loader.NextStep;
-    }
+    public override long StepAfter(string json) => _core.RestoreStep(LoaderCheckpoint.FromJson(json));
 
     public override void Fill(long step, Span<int> tokens, Span<int> sourceIds, Span<long> ordinals)
     {
         if (step < 0 || step >= Steps) throw new ArgumentOutOfRangeException(nameof(step), step, $"The run has {Steps} batches (steps 0 to {Steps - 1}).");
-        if (_loader.NextStep != step) _loader.Restore(_loader.State with { NextSample = step * GlobalBatchSize });
-        var batch = _loader.Next();
-        batch.Tokens.CopyTo(tokens);
-        batch.SourceIds.CopyTo(sourceIds);
-        var samples = batch.Samples;
-        for (int r = 0; r < samples.Length; r++) ordinals[r] = samples[r].Ordinal;
+        int rows = _core.Sampler.FillRank(step, _core.Slice, _samples);
+        int width = _core.Width;
+        var sources = _core.Sources;
+        for (int r = 0; r < rows; r++)
+        {
+            var sample = _samples[r];
+            sourceIds[r] = sample.Source;
+            ordinals[r] = sample.Ordinal;
+            sources[sample.Source].Window(sample.Sequence, _core.Length, _core.Shifted, tokens.Slice(r * width, width));
+        }
     }
 
-    public override void Dispose() => _loader.Dispose();
+    public override void Dispose() => _core.Dispose();
 }
 
 /// <summary>The runtime's <see cref="MixMonitor"/>, fed per batch and reported as JSON.</summary>
