@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The device loader against the accelerator's copy bandwidth (issue 4 item 7, device half), packed to run where the
+# The device loader against the accelerator's copy bandwidth, packed to run where the
 # GPU is: publishes benchmarks/Recipe.Benchmarks self-contained for linux-x64 (no .NET needed there), packs it with a
 # run.sh into one compressed archive (at most 64 MiB, so a session can carry it to the GPU machine), then unpacks the
 # archive into a temporary folder and runs it on ILGPU's CPU accelerator at a tiny size, to prove the archive works.

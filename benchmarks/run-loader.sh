@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Batch loader throughput against memcpy (issue 4 item 7, CPU half): writes temporary raw uint16/uint32 shards
+# Batch loader throughput against memcpy: writes temporary raw uint16/uint32 shards
 # (384 MB by default), then for B in {8, 64} and L in {2048, 8192} prints tokens/s of batch assembly on the calling
 # thread, tokens/s delivered through the prefetch thread, and a plain memcpy of the same bytes, with the ratios.
 #   benchmarks/run-loader.sh              # the whole table

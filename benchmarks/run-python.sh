@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Python delivery of recipe batches into torch tensors (issue 15 item 5): publishes the generic native library
+# Python delivery of recipe batches into torch tensors: publishes the generic native library
 # (src/Recipe.Native, cached in out/bench-python), writes temporary raw uint16 shards, then for B in {8, 64} and
 # L in {2048, 8192} prints tokens/s of RecipeDataset in one process (the native loader writing into the tensors),
-# through a DataLoader with 2 workers, and a numpy copy of the same bytes in the same process, with the ratio; then
+# through a DataLoader with 2 workers, and numpy copying the same bytes (random windows of the same mapped shards,
+# widened to int32) in the same process, with the ratio; then
 # the per-batch overhead in µs (a one-row batch, less the copy of its bytes).
 #   benchmarks/run-python.sh            # the whole table
 #   benchmarks/run-python.sh 8 2048     # only B = 8 and L = 2048
@@ -37,7 +38,7 @@ for name in ("web", "code"):
 def recipe(length):
     path = os.path.join(root, f"bench-{length}.recipe.json")
     with open(path, "w") as f:
-        json.dump({"name": f"bench-{length}", "totalTokens": 4 * source_tokens, "sequenceLength": length, "seed": 1, "maxEpochs": 4,
+        json.dump({"name": f"bench-{length}", "totalTokens": 128 * source_tokens, "sequenceLength": length, "seed": 1, "maxEpochs": 128,
                    "sources": {n: {"tokens": source_tokens, "format": "uint16", "files": [f"{n}/*.bin"]} for n in ("web", "code")},
                    "schedule": {"phases": [{"name": "all", "at": 0, "weights": {"web": 70, "code": 30}}]}}, f)
     return lib.from_json(path)
@@ -71,13 +72,21 @@ def workers(r, rows, seconds=3.0):
     return n, time.perf_counter() - start
 
 
+shards = [np.memmap(os.path.join(root, name, "shard.bin"), dtype=np.uint16, mode="r") for name in ("web", "code")]
+
+
 def copy(rows, width, seconds=1.0):
-    # The same bytes, copied from memory the copy has not just read (as the loader reads shard pages) into a new array.
-    source = np.random.default_rng(1).integers(0, 50000, size=(64, rows, width), dtype=np.int32)
+    # The same bytes in numpy: rows of `width` tokens from random aligned windows of the same mapped shards, widened
+    # to int32 into a new array (what the loader does, without choosing the windows).
+    rng = np.random.default_rng(1)
+    length = width - 1
     n, start = 0, time.perf_counter()
     while time.perf_counter() - start < seconds:
         out = np.empty((rows, width), dtype=np.int32)
-        np.copyto(out, source[n % 64])
+        for r in range(rows):
+            shard = shards[r & 1]
+            at = int(rng.integers(0, (shard.size - 1) // length)) * length
+            np.copyto(out[r], shard[at:at + width], casting="unsafe")
         n += 1
     return n, time.perf_counter() - start
 

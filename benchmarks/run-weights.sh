@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks the generated weight function of the Llama 3 curriculum against the Model's reference evaluation and a
-# port of the Python DataMixer (reference 001 section 5), then checks the targets: generated w(t) allocates 0 B/call
+# port of the Python DataMixer's phase schedule, then checks the targets: generated w(t) allocates 0 B/call
 # and is >= 20x faster than the dictionary port. A few minutes on a 2-core machine (BenchmarkDotNet's short job).
 #   benchmarks/run-weights.sh                 # BenchmarkDotNet table + check, then the Stopwatch check
 #   benchmarks/run-weights.sh --job dry       # extra arguments go to BenchmarkDotNet (a later --job wins)

@@ -19,7 +19,7 @@ namespace Recipe.Benchmarks;
 
 /// <summary>
 /// `--device [MB] [B] [L] [--accelerator auto|cuda|cpu]`: the device loader's batch rate against the copy bandwidth of
-/// the same accelerator, measured in the same run (issue 4 item 7, device half). Writes temporary raw shards as
+/// the same accelerator, measured in the same run. Writes temporary raw shards as
 /// `--loader` does, checks that the device batches equal the CPU loader's (staged and resident), then for each dtype,
 /// B and L measures tokens/s delivered complete on the device by: the staged loader (host gathers into page-locked
 /// staging, asynchronous copy, double buffering) against a plain host-to-device copy of the same B·L int32 from a

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace Recipe.Benchmarks;
 
 /// <summary>
-/// A faithful C# port of <c>DataMixer.set_phase_schedule</c>'s <c>weight_fn</c> (reference 001, section 5): phases are
+/// A faithful C# port of <c>DataMixer.set_phase_schedule</c>'s <c>weight_fn</c> (the Python data mixer): phases are
 /// (boundary, {source: weight}) pairs normalised once at set-up; each call finds the two surrounding phases by a linear
 /// search and builds a new dictionary over the union of their keys. Like the Python, a position at or before the
 /// first boundary or at or after the last returns the stored (normalised) dictionary itself.

@@ -109,7 +109,7 @@ public static class Program
         return (Rates.Median(perCall), (double)allocated / calls);
     }
 
-    /// <summary>Generated and Model agree bit for bit (DESIGN 5); the dictionary port agrees to rounding.</summary>
+    /// <summary>Generated and Model agree bit for bit (the emitter renders the model's constants); the dictionary port agrees to rounding.</summary>
     private static bool Agree(WeightsBenchmarks benchmarks)
     {
         var generated = new double[Llama3_405b.SourceCount];

@@ -5,7 +5,7 @@ namespace PublishedMixes;
 
 /// <summary>
 /// The Llama 3 405B curriculum written in C#: the same sources, phases and weights as
-/// <c>recipes/llama3-405b.recipe.json</c> (reference 001 section 5, <c>create_llama3_mixer</c>), so the two
+/// <c>recipes/llama3-405b.recipe.json</c> (the Python DataMixer's <c>create_llama3_mixer</c>), so the two
 /// compiled recipes must agree to the last bit on every weight and cumulative token count.
 /// </summary>
 [Recipe(Name = "llama3-405b-csharp", TotalTokens = "15.6T", SequenceLength = 8192, Seed = 42, MaxEpochs = 4, SyntheticCap = 0.15,

@@ -47,7 +47,7 @@ _SIGNATURES = {
     "recipe_weights": ([ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int32], ctypes.c_int32),
     "recipe_plan": ([ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p], ctypes.c_int32),
     "recipe_loader_open": (
-        [ctypes.c_int64, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, _c_long_p],
+        [ctypes.c_int64, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, _c_long_p],
         ctypes.c_int32,
     ),
     "recipe_loader_step": ([ctypes.c_int64, ctypes.c_int64, _c_long_p, ctypes.POINTER(ctypes.c_int32)], ctypes.c_int32),

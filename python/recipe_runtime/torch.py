@@ -59,7 +59,7 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         self._origin = None
         self._loader_here = None
         # Opened here so that bad input (a missing or truncated shard, a bad rank) fails at construction, in the trainer.
-        info = self._loader(prefetch=0)[1]
+        info = self._loader()[1]
         self.steps: int = info["steps"]
         self.rows: int = info["rows"]
         self.width: int = info["width"]
@@ -86,7 +86,7 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         previous_origin, previous_loader = self._origin, self._loader_here
         self._origin, self._loader_here = dict(state), None
         try:
-            _, info = self._loader(prefetch=0)
+            _, info = self._loader()
         except BaseException:
             if self._loader_here is not None and self._loader_here[0].pid == os.getpid():
                 self._loader_here[0].release()
@@ -97,10 +97,10 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         self.steps = info["steps"]
         self._start_step = self._origin_step
 
-    def _loader(self, prefetch: int):
+    def _loader(self):
         """This process's loader handle and info (a worker process opens its own)."""
         here = self._loader_here
-        if here is None or here[0].pid != os.getpid() or here[2] != prefetch:
+        if here is None or here[0].pid != os.getpid():
             lib = self.recipe._native()
             starts = (ctypes.c_int64 * len(self.batch_sizes))(*(start for start, _ in self.batch_sizes))
             rows = (ctypes.c_int32 * len(self.batch_sizes))(*(size for _, size in self.batch_sizes))
@@ -114,7 +114,6 @@ class RecipeDataset(torch.utils.data.IterableDataset):
                 self.rank,
                 self.world_size,
                 1 if self.shifted else 0,
-                prefetch,
                 what=f"recipe '{self.recipe.name}', data root {self.data_root}",
             )
             handle = _Handle(lib, value)
@@ -123,16 +122,13 @@ class RecipeDataset(torch.utils.data.IterableDataset):
                 lib.check(lib.loader_restore(value, json.dumps(self._origin).encode("utf-8"), ctypes.byref(step)), f"recipe '{self.recipe.name}' loader state")
                 self._origin_step = step.value
             info = lib.json(lib.loader_info_json, value)
-            if here is not None and here[0].pid == os.getpid():
-                here[0].release()
-            here = self._loader_here = (handle, info, prefetch)
+            here = self._loader_here = (handle, info)
         return here[0].value, here[1]
 
     def __iter__(self):
         worker = torch.utils.data.get_worker_info()
         first, stride = (0, 1) if worker is None else (worker.id, worker.num_workers)
-        # In order (one reader) the native loader assembles ahead on its own thread; strided readers seek per batch.
-        handle, _ = self._loader(prefetch=4 if stride == 1 else 0)
+        handle, _ = self._loader()
         lib = self.recipe._native()
         fill = lib.loader_fill
         check = lib.check
@@ -140,12 +136,15 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         step_of = lib.loader_step
         width, world = self.width, self.world_size
         first_sample, rows_here = ctypes.c_int64(0), ctypes.c_int32(0)
+        # A worker's batches travel to the trainer through shared memory: allocated there (as default_collate does),
+        # they are not copied again on the way.
+        empty = _shared_empty if worker is not None else _empty
         for step in range(self._start_step + first, self.steps, stride):
             check(step_of(handle, step, ctypes.byref(first_sample), ctypes.byref(rows_here)), what)
             rows = rows_here.value
-            tokens = torch.empty((rows, width), dtype=torch.int32)
-            source_ids = torch.empty(rows, dtype=torch.int32)
-            ordinals = torch.empty(rows, dtype=torch.int64)
+            tokens = empty((rows, width), torch.int32)
+            source_ids = empty((rows,), torch.int32)
+            ordinals = empty((rows,), torch.int64)
             # The native side writes straight into the tensors' memory.
             check(fill(handle, step, tokens.data_ptr(), source_ids.data_ptr(), ordinals.data_ptr()), what)
             state = dict(self._state_template)
@@ -180,3 +179,15 @@ def _batch_sizes(batch_size) -> list:
         if i > 0 and start <= entries[i - 1][0]:
             raise RecipeError(f"batch_size entry {i} starts at sample {start}, not after entry {i - 1}'s {entries[i - 1][0]}: starts must increase")
     return entries
+
+
+def _empty(shape, dtype):
+    return torch.empty(shape, dtype=dtype)
+
+
+def _shared_empty(shape, dtype):
+    numel = 1
+    for size in shape:
+        numel *= size
+    storage = torch.empty(0, dtype=dtype).storage()._new_shared(numel)
+    return torch.empty(0, dtype=dtype).set_(storage).view(shape)

@@ -23,7 +23,7 @@ sys.path.insert(0, PYTHON)
 PROJECT = os.path.join(TESTS, "NativeRecipes")
 JSON_RECIPE = os.path.join(PROJECT, "recipes", "tiny-mix.recipe.json")
 CACHE = os.environ.get("RECIPE_TEST_CACHE", os.path.join(TESTS, ".cache"))
-INPUTS = ["src/Recipe.Native", "src/Recipe.Runtime", "src/Recipe.Model", "src/Recipe.Generator", "src/Recipe.Cli", "python/tests/NativeRecipes",
+INPUTS = ["src/Recipe.Native", "src/Recipe.Runtime", "src/Recipe.Model", "src/Recipe.Generator", "src/Recipe.Cli", "python/tests/NativeRecipes", "examples/PyTorchTrainer",
           "Directory.Build.props", "Directory.Packages.props"]
 
 # README step 9's command for the generic library (test_trainer_example checks they agree).

@@ -101,12 +101,6 @@ def test_another_recipes_state_is_refused(lib, data_root):
         dataset.load_state_dict(curriculum)
 
 
-def test_a_state_of_another_batch_size_is_refused(lib, data_root):
-    state = next(iter(RecipeDataset(lib["tiny-mix"], data_root, batch_size=3)))["state"]
-    with pytest.raises(rr.RecipeError, match="global batch of 4 samples"):
-        RecipeDataset(lib["tiny-mix"], data_root, batch_size=4).load_state_dict(state)
-
-
 @pytest.mark.parametrize("state", [None, {}, {"nextSample": 4}, "text"])
 def test_a_state_that_is_not_a_state_is_refused(lib, data_root, state):
     with pytest.raises(rr.RecipeError, match="loader state"):

@@ -292,7 +292,7 @@ public static class Cli
         var shifted = ShiftedOption();
         var name = RecipeNameOption();
         var progress = ProgressOption();
-        var bench = new Command("bench", "Loader throughput on your own shards, against a memcpy of the same bytes in the same run.")
+        var bench = new Command("bench", "Loader throughput on your own shards, synchronous and prefetched, against a memcpy of the same bytes from the same mapped shards in the same run.")
         {
             recipe, data, batchSize, batches, shifted, name, progress,
         };

@@ -85,7 +85,7 @@ internal static class Exporter
             }
             File.WriteAllText(descriptionTemp, Description(recipe, hash, counts));
             stop.ThrowIfStopped();
-            // Past this point a signal waits for the three renames: each file is either the earlier export's or this one's.
+            // From here a signal is swallowed: the three renames take microseconds and leave this export complete.
             stop.Ignore();
             File.Move(indexTemp, indexPath, overwrite: true);
             File.Move(sampleTemp, samplePath, overwrite: true);

@@ -37,6 +37,29 @@ internal static class PlotOutput
     /// <summary>Writes the plot to <paramref name="path"/>: .svg or .png, by extension.</summary>
     public static void Write(Recipe.Model.Recipe recipe, string path)
     {
+        try
+        {
+            Render(recipe, path);
+        }
+        catch (Exception e) when (IsMissingNativeLibrary(e))
+        {
+            throw MissingNativeLibrary();
+        }
+    }
+
+    /// <summary>The platforms whose SkiaSharp native library the tool package ships (RecipeToolNativeRuntimes in the csproj).</summary>
+    public const string DrawingPlatforms = "linux-x64, linux-arm64, osx and win-x64";
+
+    /// <summary>SkiaSharp failing to load its native library: directly, or from the static constructor that first needs it.</summary>
+    internal static bool IsMissingNativeLibrary(Exception e) =>
+        e is DllNotFoundException || e is TypeInitializationException { InnerException: { } inner } && IsMissingNativeLibrary(inner);
+
+    internal static CliException MissingNativeLibrary() => new(
+        $"--plot needs SkiaSharp's native drawing library, which the tool ships for {DrawingPlatforms} only, not for " +
+        $"{System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}; plot `recipe plan --format json` elsewhere, or run the tool from a checkout there");
+
+    private static void Render(Recipe.Model.Recipe recipe, string path)
+    {
         string extension = CheckPath(path);
         var (weights, epochs, labels) = Build(recipe);
         string? folder = Path.GetDirectoryName(Path.GetFullPath(path));

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Recipe.Model;
 
-/// <summary>The diagnostic IDs RCP001-RCP015 (the table in README.md), with their titles and default severities.</summary>
+/// <summary>The diagnostic IDs RCP001-RCP016 (the table in README.md), with their titles and default severities.</summary>
 #if BUILDING_ANALYZER
 internal
 #else
@@ -25,7 +25,7 @@ static class DiagnosticIds
     public const string OverMaxFraction = "RCP012";
     public const string ManifestMismatch = "RCP013";
     public const string InvalidTemperature = "RCP014";
-    public const string NoManifest = "RCP015";
+    public const string NoManifest = "RCP016";
 
     /// <summary>ID, title and default severity of every diagnostic, in ID order.</summary>
     public static readonly IReadOnlyList<(string Id, string Title, RecipeSeverity Severity)> All = new[]

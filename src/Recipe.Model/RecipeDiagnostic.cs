@@ -18,7 +18,7 @@ enum RecipeSeverity
 }
 
 /// <summary>
-/// One finding about a recipe: a contract ID (RCP001..RCP015), its default severity, a message that says
+/// One finding about a recipe: a contract ID (RCP001..RCP016), its default severity, a message that says
 /// what is wrong, by how much and what would fix it, and where: a <see cref="ValuePath"/>, or a span when the
 /// front end knows the text position itself (syntax errors).
 /// </summary>

@@ -54,7 +54,7 @@ sealed record SourceManifest(string Path, IReadOnlyDictionary<string, long> Toke
         DiagnosticIds.Create(DiagnosticIds.ManifestMismatch, ValuePath.Member("manifest"),
             $"the data manifest \"{link}\" ({resolved}) is not there; write it with 'recipe scan <data> -o {link}' from the recipe's folder, or fix the path");
 
-    /// <summary>RCP015 (info), once per recipe: sources list files, but no manifest checks their declared tokens. Null when none lists files.</summary>
+    /// <summary>RCP016 (info), once per recipe: sources list files, but no manifest checks their declared tokens. Null when none lists files.</summary>
     public static RecipeDiagnostic? Unchecked(Recipe recipe, string recipePath)
     {
         if (!recipe.Sources.Any(s => s.Files.Count > 0)) return null;

@@ -212,11 +212,10 @@ public static unsafe class NativeExports
     /// Opens a loader of the recipe over the sources under <paramref name="dataRoot"/>: rows per rank from the batch-size
     /// schedule of <paramref name="changes"/> (start sample, rows per rank) pairs (one pair (0, B) for a fixed size B),
     /// rank <paramref name="rank"/> of <paramref name="worldSize"/>, rows of L + 1 tokens when
-    /// <paramref name="shifted"/> is non-zero, <paramref name="prefetchDepth"/> batches assembled ahead on a thread
-    /// (0: none, for callers that ask for steps out of order).
+    /// <paramref name="shifted"/> is non-zero. It maps the shards and checks them against the recipe.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "recipe_loader_open")]
-    public static int LoaderOpen(long recipeHandle, byte* dataRoot, long* starts, int* rowsPerRank, int changes, int rank, int worldSize, int shifted, int prefetchDepth, long* handle)
+    public static int LoaderOpen(long recipeHandle, byte* dataRoot, long* starts, int* rowsPerRank, int changes, int rank, int worldSize, int shifted, long* handle)
     {
         try
         {
@@ -226,7 +225,7 @@ public static unsafe class NativeExports
             if (changes < 1 || starts is null || rowsPerRank is null) throw new ArgumentException($"A batch-size schedule needs at least one (start sample, rows per rank) entry, not {changes}.");
             var schedule = new Recipe.Runtime.Loading.BatchSizeChange[changes];
             for (int i = 0; i < changes; i++) schedule[i] = new(starts[i], rowsPerRank[i]);
-            *handle = Add(recipe.OpenLoader(root, new LoaderSettings(Recipe.Runtime.Loading.BatchSizeSchedule.Ramp(schedule), rank, worldSize, shifted != 0, prefetchDepth)));
+            *handle = Add(recipe.OpenLoader(root, new LoaderSettings(Recipe.Runtime.Loading.BatchSizeSchedule.Ramp(schedule), rank, worldSize, shifted != 0)));
             return Ok();
         }
         catch (Exception e)
@@ -253,7 +252,7 @@ public static unsafe class NativeExports
                 {
                     writer.WriteStartObject();
                     writer.WriteNumber("steps", loader.Steps);
-                    writer.WriteNumber("rows", loader.Rows);
+                    writer.WriteNumber("rows", loader.BatchSize);
                     writer.WriteNumber("width", loader.Width);
                     writer.WriteNumber("globalBatchSize", loader.GlobalBatchSize);
                     writer.WriteString("state", loader.StateJson(0));

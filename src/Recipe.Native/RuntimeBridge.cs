@@ -5,6 +5,7 @@ using System.Text;
 using Recipe.Model;
 using Recipe.Model.Json;
 using Recipe.Runtime;
+using Recipe.Runtime.Data;
 using Recipe.Runtime.Loading;
 using Recipe.Runtime.Monitoring;
 using Recipe.Runtime.Sampling;
@@ -87,16 +88,15 @@ internal sealed class NativeRecipe
     }
 
     /// <summary>A loader of this recipe over the sources under <paramref name="dataRoot"/>.</summary>
-    public NativeLoader OpenLoader(string dataRoot, LoaderSettings settings) => new(BatchLoader.Open(Compiled, dataRoot, new LoaderOptions
+    public NativeLoader OpenLoader(string dataRoot, LoaderSettings settings) => NativeLoader.Open(Compiled, dataRoot, new LoaderOptions
     {
         BatchSizes = settings.BatchSizes,
         Rank = settings.Rank,
         WorldSize = settings.WorldSize,
         Shifted = settings.Shifted,
-        PrefetchDepth = settings.PrefetchDepth,
         // Warnings stay readable from the loader's diagnostics; a library must not write to the trainer's stderr.
         Log = null,
-    }));
+    });
 
     public NativeMonitor CreateMonitor() => new(new MixMonitor(Compiled.Model));
 
@@ -117,25 +117,29 @@ internal sealed class NativeRecipe
 }
 
 /// <summary>What the caller chose for a loader (see <see cref="LoaderOptions"/>).</summary>
-internal readonly record struct LoaderSettings(BatchSizeSchedule BatchSizes, int Rank, int WorldSize, bool Shifted, int PrefetchDepth);
+internal readonly record struct LoaderSettings(BatchSizeSchedule BatchSizes, int Rank, int WorldSize, bool Shifted);
 
 /// <summary>
-/// One rank's batches, by step: the caller asks for any step (DataLoader worker w of N asks for w, w + N, ...); steps
-/// asked in order are served by the prefetching loader without a seek.
+/// One rank's batches, by step, written straight into the caller's buffers: a third kind of loader on the loaders'
+/// public core, beside the CPU and device loaders (the same checks, stream, steps and resume state). The caller asks for
+/// any step (DataLoader worker w of N asks for w, w + N, ...); parallelism comes from the caller's workers, not from a
+/// prefetch thread, and rows go from the mapped shards into the caller's memory with no second copy.
 /// </summary>
-internal sealed class NativeLoader : IDisposable
+internal sealed class NativeLoader : LoaderCore
 {
-    private readonly BatchLoader _loader;
+    private readonly SampleRef[] _samples;
 
-    public NativeLoader(BatchLoader loader) => _loader = loader;
+    private NativeLoader(CompiledRecipe recipe, IReadOnlyList<TokenSource> sources, LoaderOptions options, string where)
+        : base(recipe, sources, options, index: null, ownsSources: true, where)
+    {
+        _samples = new SampleRef[BatchSize];
+    }
 
-    public long Steps => _loader.Steps;
+    public static NativeLoader Open(CompiledRecipe recipe, string dataRoot, LoaderOptions options) =>
+        Open(recipe, dataRoot, (sources, where) => new NativeLoader(recipe, sources, options, where));
 
-    public int Rows => _loader.BatchSize;
-
-    public int Width => _loader.Width;
-
-    public int GlobalBatchSize => _loader.BatchSize * _loader.WorldSize;
+    /// <summary>Rows per step on all ranks (the most of any step for a batch-size ramp).</summary>
+    public int GlobalBatchSize => BatchSize * WorldSize;
 
     /// <summary>The source-check warnings (RCP002) of the opened sources, one per line.</summary>
     public string Warnings
@@ -143,24 +147,25 @@ internal sealed class NativeLoader : IDisposable
         get
         {
             var text = new StringBuilder();
-            foreach (var diagnostic in _loader.Diagnostics) text.Append(diagnostic).Append('\n');
+            foreach (var diagnostic in Diagnostics) text.Append(diagnostic).Append('\n');
             return text.ToString();
         }
+    }
+
+    /// <summary>Step <paramref name="step"/>: its first global sample (of all ranks) and this rank's rows.</summary>
+    public (long FirstSample, int Rows) StepAt(long step)
+    {
+        CheckStep(step);
+        var span = Plan[step];
+        return (span.FirstSample, span.RowsPerRank);
     }
 
     /// <summary>The resume state after <paramref name="nextStep"/> batches, as the runtime's checkpoint JSON.</summary>
     public string StateJson(long nextStep)
     {
         if (nextStep < 0 || nextStep > Steps) throw new ArgumentOutOfRangeException(nameof(nextStep), nextStep, $"The run has steps 0 to {Steps}.");
-        return LoaderCheckpoint.ToJson(_loader.State with { NextSample = SampleOf(nextStep) }, new LoaderShape(_loader.WorldSize, _loader.BatchSize));
-    }
-
-    /// <summary>Step <paramref name="step"/>: its first global sample (of all ranks) and this rank's rows.</summary>
-    public (long FirstSample, int Rows) StepAt(long step)
-    {
-        if (step < 0 || step >= Steps) throw new ArgumentOutOfRangeException(nameof(step), step, $"The run has {Steps} batches (steps 0 to {Steps - 1}).");
-        var span = _loader.Plan[step];
-        return (span.FirstSample, span.RowsPerRank);
+        long sample = nextStep < Steps ? Plan[nextStep].FirstSample : Plan.End;
+        return LoaderCheckpoint.ToJson(State with { NextSample = sample }, Shape);
     }
 
     /// <summary>
@@ -169,27 +174,45 @@ internal sealed class NativeLoader : IDisposable
     /// </summary>
     public long StepAfter(string json)
     {
-        var state = LoaderCheckpoint.FromJson(json);
-        _loader.Restore(state);
-        return _loader.NextStep;
+        Restore(LoaderCheckpoint.FromJson(json));
+        return NextStep;
     }
 
-    /// <summary>Writes batch <paramref name="step"/> of this rank into the caller's buffers.</summary>
+    /// <summary>Writes batch <paramref name="step"/> of this rank into the caller's buffers (sized for that step's rows).</summary>
     public void Fill(long step, Span<int> tokens, Span<int> sourceIds, Span<long> ordinals)
     {
-        if (step < 0 || step >= Steps) throw new ArgumentOutOfRangeException(nameof(step), step, $"The run has {Steps} batches (steps 0 to {Steps - 1}).");
-        // A step of the loader's plan is a boundary of it, so the restore keeps the step numbers.
-        if (_loader.NextStep != step) _loader.Restore(_loader.State with { NextSample = SampleOf(step) });
-        var batch = _loader.Next();
-        batch.Tokens.CopyTo(tokens);
-        batch.SourceIds.CopyTo(sourceIds);
-        var samples = batch.Samples;
-        for (int r = 0; r < samples.Length; r++) ordinals[r] = samples[r].Ordinal;
+        CheckStep(step);
+        var (first, rows) = RowsOf(step);
+        var samples = _samples.AsSpan(0, rows);
+        Sampler.Fill(first, samples);
+        int width = Width;
+        for (int r = 0; r < rows; r++)
+        {
+            var sample = samples[r];
+            sourceIds[r] = sample.Source;
+            ordinals[r] = sample.Ordinal;
+            ReadRow(sample.Source, sample.Sequence, tokens.Slice(r * width, width));
+        }
+        NextStep = step + 1;
     }
 
-    public void Dispose() => _loader.Dispose();
+    // Nothing is assembled ahead or held: every call writes into the caller's buffers and returns.
+    protected override void DiscardInFlight(long step)
+    {
+    }
 
-    private long SampleOf(long step) => step < _loader.Steps ? _loader.Plan[step].FirstSample : _loader.Plan.End;
+    protected override void StopWork()
+    {
+    }
+
+    protected override void ReleaseResources()
+    {
+    }
+
+    private void CheckStep(long step)
+    {
+        if (step < 0 || step >= Steps) throw new ArgumentOutOfRangeException(nameof(step), step, $"The run has {Steps} batches (steps 0 to {Steps - 1}).");
+    }
 }
 
 /// <summary>The runtime's <see cref="MixMonitor"/>, fed per batch and reported as JSON.</summary>

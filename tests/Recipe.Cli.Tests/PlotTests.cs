@@ -97,6 +97,23 @@ public class PlotTests
     }
 
     [Fact]
+    public void A_platform_without_the_native_drawing_library_gets_one_line_naming_the_supported_ones()
+    {
+        // What SkiaSharp throws where its native library is missing: from the type initializer that first loads it.
+        var missing = new TypeInitializationException("SkiaSharp.SKImageInfo", new DllNotFoundException("libSkiaSharp"));
+        Assert.True(PlotOutput.IsMissingNativeLibrary(missing));
+        Assert.False(PlotOutput.IsMissingNativeLibrary(new TypeInitializationException("X", new InvalidOperationException())));
+        string message = PlotOutput.MissingNativeLibrary().Message;
+        Assert.Contains(PlotOutput.DrawingPlatforms, message);
+        Assert.Contains(System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, message);
+        Assert.Contains("--format json", message);
+        // The platforms named are those the tool package ships.
+        string project = File.ReadAllText(RepoRoot.Combine("src/Recipe.Cli/Recipe.Cli.csproj"));
+        string shipped = Regex.Match(project, "<RecipeToolNativeRuntimes>([^<]+)</RecipeToolNativeRuntimes>").Groups[1].Value;
+        Assert.Equal(shipped.Split(';'), PlotOutput.DrawingPlatforms.Replace(" and ", ", ").Split(", "));
+    }
+
+    [Fact]
     public void The_png_has_the_signature_and_a_plausible_size_and_both_files_can_be_asked_for_at_once()
     {
         using var temp = new TempFolder();

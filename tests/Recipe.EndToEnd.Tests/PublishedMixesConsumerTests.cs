@@ -150,7 +150,7 @@ public sealed class PublishedMixesConsumerTests
     [Fact]
     public void The_temperature_schedule_moves_the_mix_toward_quality()
     {
-        // w_i(t) ∝ base_i · quality_i^(1/T), T from 1.0 at the start to 0.3 at the end (reference 001 section 5).
+        // w_i(t) ∝ base_i · quality_i^(1/T), T from 1.0 at the start to 0.3 at the end.
         double[] baseWeights = { 50, 25, 8, 5, 12 }, quality = { 0.4, 0.7, 0.9, 0.85, 0.6 };
         Span<double> w = stackalloc double[QualityTemperature.SourceCount];
         foreach (var (token, temperature) in new[] { (0L, 1.0), (QualityTemperature.TotalTokens / 2, 0.65), (QualityTemperature.TotalTokens, 0.3) })

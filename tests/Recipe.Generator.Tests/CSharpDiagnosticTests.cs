@@ -470,7 +470,7 @@ public class CSharpDiagnosticTests
         // The README's layout: a manifest for the JSON recipe's data beside an unrelated C# recipe.
         var short_ = new InMemoryAdditionalText("data.sources.json", """{"sources": {"web": {"tokens": 100}}}""");
         var diagnostic = Assert.Single(Analyze(WithFiles, new AdditionalText[] { short_ }));
-        Assert.Equal("RCP015", diagnostic.Id);
+        Assert.Equal("RCP016", diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Info, diagnostic.Severity);
         Assert.Contains("Recipe0.sources.json", Message(diagnostic), StringComparison.Ordinal);
     }

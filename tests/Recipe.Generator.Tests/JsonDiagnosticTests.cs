@@ -220,8 +220,8 @@ public class JsonDiagnosticTests
               }
             }
             """;
-        // Its source lists files and no manifest is paired with it: only the RCP015 note.
-        Assert.Equal("RCP015", Assert.Single(Diagnostics(json)).Id);
+        // Its source lists files and no manifest is paired with it: only the RCP016 note.
+        Assert.Equal("RCP016", Assert.Single(Diagnostics(json)).Id);
     }
 
     // ---------------------------------------------------------------- across files
@@ -313,7 +313,7 @@ public class JsonDiagnosticTests
     {
         string withFiles = WebCode().Source("books", "1M", json: "\"files\": [\"books/*.bin\"]").Phase("b", "500K", ("web", 50), ("books", 50)).ToJson();
         var run = Generate(withFiles, ("/src/data.sources.json", ShortManifest));
-        var info = DiagnosticAssert.Single(run.Result.Diagnostics, "RCP015", DiagnosticSeverity.Info, RecipePath, 1, 1);
+        var info = DiagnosticAssert.Single(run.Result.Diagnostics, "RCP016", DiagnosticSeverity.Info, RecipePath, 1, 1);
         Assert.Contains("x.sources.json", Message(info), StringComparison.Ordinal);
         Assert.Single(GeneratedSources(run));
 

@@ -10,8 +10,8 @@ public class SmokeTests
     {
         string text = File.ReadAllText(Path.Combine(System.AppContext.BaseDirectory, "Examples", "llama3-405b.recipe.json"));
         var run = GeneratorHarness.Generate(new[] { ("/src/llama3-405b.recipe.json", text) });
-        // It lists data files with no manifest beside it: the build notes that (RCP015, info) and nothing else.
-        Assert.Equal("RCP015", Assert.Single(run.Result.Diagnostics).Id);
+        // It lists data files with no manifest beside it: the build notes that (RCP016, info) and nothing else.
+        Assert.Equal("RCP016", Assert.Single(run.Result.Diagnostics).Id);
         Assert.Null(run.Result.Results[0].Exception);
         var source = run.Result.Results[0].GeneratedSources.Single();
         System.Console.WriteLine(source.SourceText);

@@ -43,8 +43,8 @@ public class SnapshotTests
     private static void AssertClean(GeneratorHarness.Run run)
     {
         Assert.Null(run.Result.Results.Single().Exception);
-        // The examples list data files with no manifest beside them: the build notes that once (RCP015, info).
-        Assert.Empty(run.Result.Diagnostics.Where(d => d.Id != "RCP015"));
+        // The examples list data files with no manifest beside them: the build notes that once (RCP016, info).
+        Assert.Empty(run.Result.Diagnostics.Where(d => d.Id != "RCP016"));
         Assert.Empty(run.CompileErrors);
         Assert.Single(run.Result.GeneratedTrees);
     }

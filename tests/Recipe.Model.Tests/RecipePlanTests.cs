@@ -4,8 +4,8 @@ using Recipe.Model;
 namespace Recipe.Model.Tests;
 
 /// <summary>
-/// The plan: what the integral of w(t) means for each source. The Llama 3 curriculum is reference 001 section 5
-/// ("Example: Setting Up the Llama 3 Curriculum"): 15.6T tokens, phases at 0, 8T and 13T.
+/// The plan: what the integral of w(t) means for each source. The Llama 3 curriculum (examples/PublishedMixes/recipes/llama3-405b.recipe.json):
+/// 15.6T tokens, phases at 0, 8T and 13T.
 /// </summary>
 public class RecipePlanTests
 {

@@ -74,11 +74,21 @@ public sealed class ToolPackageTests : IDisposable
             Assert.Equal(SupportedRuntimes, runtimes);
         }
 
-        // README: `dotnet tool install --global Recipe.Cli --add-source artifacts/packages`; here into a folder of
-        // the test's own, with the prerelease version it packed and a packages cache of its own.
+        // The README's install, as written but for where: into a folder of the test's own instead of --global, from
+        // the feed it packed into, with the prerelease version it packed and a packages cache of its own.
+        var readme = Readme.Journey.Single("bash", "dotnet tool install").Lines;
+        Assert.Equal(2, readme.Length);
+        var packWords = readme[0].Split(' ');
+        var installWords = readme[1].Split(' ').ToList();
+        Assert.Equal(new[] { "dotnet", "pack", "src/Recipe.Cli", "-c", "Release", "-o" }, packWords[..^1]);
+        Assert.Equal(new[] { "dotnet", "tool", "install", "--global", "Recipe.Cli", "--add-source", packWords[^1] }, installWords);
         string tools = Path.Combine(_root, "tools");
+        int global = installWords.IndexOf("--global");
+        installWords.RemoveAt(global);
+        installWords.InsertRange(global, new[] { "--tool-path", tools });
+        installWords[^1] = Feed;
         var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = Path.Combine(_root, "packages"), ["NuGetAudit"] = "false" };
-        var install = ChildProcess.Dotnet(_root, CommandTimeout, environment, "tool", "install", "Recipe.Cli", "--tool-path", tools, "--add-source", Feed, "--version", _version);
+        var install = ChildProcess.Dotnet(_root, CommandTimeout, environment, [.. installWords.Skip(1), "--version", _version]);
         Assert.True(install.ExitCode == 0, install.ToString());
         Assert.Contains("recipe", install.Output);
 

@@ -12,6 +12,7 @@ namespace Recipe.Tests.Shared;
 /// <code>RecipeBuilder.Named("mix").Source("web", "10B").Source("code", "10B").Phase("p0", "0", ("web", 60), ("code", 40))</code>
 /// The texts are laid out one source and one phase per line, so a test can point at a value with
 /// <see cref="TextPosition"/>. The builder writes what it is told, valid or not: checking is the code under test.
+/// Each method changes this builder and returns it: start a new one per recipe.
 /// </summary>
 public sealed class RecipeBuilder
 {
@@ -33,6 +34,7 @@ public sealed class RecipeBuilder
     /// <summary>A recipe named <paramref name="name"/> of 10B tokens in sequences of 1000, with no source or phase yet.</summary>
     public static RecipeBuilder Named(string name) => new(name);
 
+    /// <summary>Tokens in the whole run, a quantity such as "1M".</summary>
     public RecipeBuilder Tokens(string totalTokens) => Set(() => _totalTokens = totalTokens);
 
     /// <summary>Tokens per sample; null leaves it out.</summary>

@@ -19,7 +19,7 @@ internal static class Manifests
 
     /// <summary>
     /// The manifest that applies, and what the build says about the choice: RCP013 when the named manifest is not
-    /// among the build's files, RCP015 (info) when sources list files but no manifest checks them.
+    /// among the build's files, RCP016 (info) when sources list files but no manifest checks them.
     /// </summary>
     public static (SourceManifest? Manifest, RecipeDiagnostic? Finding) Resolve(
         string recipePath, string? link, EquatableArray<RecipeFile> manifests, Recipe.Model.Recipe? recipe = null)

@@ -28,7 +28,7 @@ internal sealed class LossWindow
 
     /// <summary>
     /// Mean of the <paramref name="take"/> losses that end <paramref name="skip"/> losses before the newest, summed
-    /// oldest first with Neumaier's compensation, as the reference's <c>sum(history[a:b])</c> does on Python 3.12 and
+    /// oldest first with Neumaier's compensation, as the Python monitor's <c>sum(history[a:b])</c> does on Python 3.12 and
     /// later: a window may hold millions of losses. Needs skip + take ≤ <see cref="Stored"/>.
     /// </summary>
     public double Mean(int skip, int take)

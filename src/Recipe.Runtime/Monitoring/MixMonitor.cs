@@ -87,7 +87,7 @@ public sealed class MixMonitor
     /// <summary>Source names, by source id.</summary>
     public IReadOnlyList<string> SourceNames => _names;
 
-    /// <summary>Finite losses recorded, all sources together (the reference's <c>step</c>).</summary>
+    /// <summary>Finite losses recorded, all sources together (the Python monitor's <c>step</c>).</summary>
     public long LossCount() => _losses;
 
     /// <summary>Finite losses recorded for <paramref name="source"/> since the start.</summary>
@@ -204,7 +204,7 @@ public sealed class MixMonitor
 
     /// <summary>
     /// The monitor's state in at most 80 columns: a header with <paramref name="step"/> (the trainer's step), then one
-    /// line per source sorted by name as the reference's <c>print_status</c>, with its EMA loss, tokens seen, verdict,
+    /// line per source sorted by name as the Python monitor's <c>print_status</c>, with its EMA loss, tokens seen, verdict,
     /// action and change in percent (or, before two windows, the losses recorded out of those needed). Lines end
     /// with '\n'.
     /// </summary>

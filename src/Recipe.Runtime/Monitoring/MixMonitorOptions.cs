@@ -34,13 +34,13 @@ public sealed record MixMonitorOptions
     public MixMonitorOptions Validate()
     {
         if (!(EmaAlpha >= 0 && EmaAlpha <= 1))
-            throw new ArgumentOutOfRangeException(nameof(EmaAlpha), EmaAlpha, "The EMA alpha must be in [0, 1]; the reference uses 0.99.");
+            throw new ArgumentOutOfRangeException(nameof(EmaAlpha), EmaAlpha, "The EMA alpha must be in [0, 1]; the default is 0.99.");
         if (Window < 1 || Window > MaxWindow)
-            throw new ArgumentOutOfRangeException(nameof(Window), Window, $"The window must be in [1, {MaxWindow}] losses; the reference uses 1000.");
+            throw new ArgumentOutOfRangeException(nameof(Window), Window, $"The window must be in [1, {MaxWindow}] losses; the default is 1000.");
         if (!(PlateauThreshold >= 0) || double.IsPositiveInfinity(PlateauThreshold))
-            throw new ArgumentOutOfRangeException(nameof(PlateauThreshold), PlateauThreshold, "The plateau threshold must be a finite relative change >= 0; the reference uses 0.005.");
+            throw new ArgumentOutOfRangeException(nameof(PlateauThreshold), PlateauThreshold, "The plateau threshold must be a finite relative change >= 0; the default is 0.005.");
         if (!(RisingThreshold >= 0) || double.IsPositiveInfinity(RisingThreshold))
-            throw new ArgumentOutOfRangeException(nameof(RisingThreshold), RisingThreshold, "The rising threshold must be a finite relative change >= 0; the reference uses 0.02.");
+            throw new ArgumentOutOfRangeException(nameof(RisingThreshold), RisingThreshold, "The rising threshold must be a finite relative change >= 0; the default is 0.02.");
         return this;
     }
 }

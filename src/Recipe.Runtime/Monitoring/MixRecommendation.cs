@@ -39,8 +39,8 @@ public enum MixAction
 /// <param name="Verdict">What the trend says.</param>
 /// <param name="Action">What to do about the weight.</param>
 /// <param name="LossChangePercent">
-/// (recent mean − older mean) / older mean × 100; 0 when the older mean is not positive (as in the reference, which
-/// then reports a plateau); NaN when <see cref="Verdict"/> is <see cref="MixVerdict.InsufficientData"/>.
+/// (recent mean − older mean) / older mean × 100; 0 when the older mean is not positive (as in the Python
+/// data-mixer monitor this one ports, which then reports a plateau); NaN when <see cref="Verdict"/> is <see cref="MixVerdict.InsufficientData"/>.
 /// </param>
 /// <param name="RecentMean">Mean loss of the last window; NaN when there is not enough data.</param>
 /// <param name="OlderMean">Mean loss of the window before it; NaN when there is not enough data.</param>
