@@ -76,6 +76,9 @@ public static unsafe class TokenWidening
     /// Copies <paramref name="count"/> tokens of <paramref name="dtype"/> from <paramref name="source"/> into
     /// <paramref name="destination"/>. <paramref name="fileName"/> and <paramref name="sourceOffset"/> (the byte offset
     /// of <paramref name="source"/> in that file) name the token in the error when an int64 token does not fit an int.
+    /// For tokens of 4 bytes or fewer, <paramref name="source"/> may be the tail of the destination itself (the last
+    /// count × size bytes of its count × 4): every kernel reads a block before it writes it, front to back, so a write
+    /// never reaches source bytes not yet read. Keep it so: TokenFile widens in place.
     /// </summary>
     internal static void Convert(byte* source, TokenDType dtype, int* destination, nint count, string fileName, long sourceOffset)
     {
@@ -86,7 +89,8 @@ public static unsafe class TokenWidening
                 break;
             case TokenDType.Int32:
             case TokenDType.UInt32:
-                Buffer.MemoryCopy(source, destination, count * 4, count * 4);
+                // Read in place already when the source is the destination.
+                if (source != (byte*)destination) Buffer.MemoryCopy(source, destination, count * 4, count * 4);
                 break;
             case TokenDType.UInt8:
                 {
