@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Recipe.Runtime.Data;
 
 /// <summary>
-/// Converts stored tokens to <see cref="int"/>: the copy from a mapped shard into a batch, on the loader's hot path.
+/// Converts stored tokens to <see cref="int"/>: the copy from a shard read into a batch, on the loader's hot path.
 /// uint16 (the common case) is widened with AVX2 <c>vpmovzxwd</c> where available, else with 128-bit vectors
 /// (SSE2, AdvSimd), else one token at a time; 32-bit tokens are copied as bytes.
 /// </summary>
@@ -36,7 +36,7 @@ public static unsafe class TokenWidening
     {
         nint i = 0;
         // Four independent 8-token loads per iteration keep both load ports busy; vpmovzxwd with a memory operand
-        // loads and widens in one instruction, with no alignment requirement on the mapped shard.
+        // loads and widens in one instruction, with no alignment requirement on the stored tokens.
         for (; i <= count - 32; i += 32)
         {
             Vector256<int> a = Avx2.ConvertToVector256Int32(source + i);
