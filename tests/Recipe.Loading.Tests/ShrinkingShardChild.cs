@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
+using System.Threading;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Loading;
 
@@ -26,8 +27,13 @@ public static class ShrinkingShardChild
         using (var loader = data.Open(batchSize: 8, prefetch: 4))
         {
             loader.Next();
+            // Let the prefetch thread fill its ring: a truncation during a row copy can still fault (README).
+            Thread.Sleep(200);
             // What a re-run preprocessing job does to a shard another process has open: truncate it in place.
             if (Truncate(shard, 0) != 0) throw new IOException($"truncate {shard}: errno {Marshal.GetLastPInvokeError()}");
+            // The guarantee covers a shard that shrank more than the length re-check interval (10 ms, plus a clock tick)
+            // before a read; this waits well past it.
+            Thread.Sleep(200);
             try
             {
                 while (loader.TryNext(out _)) { }

@@ -7,11 +7,11 @@ using Microsoft.Win32.SafeHandles;
 namespace Recipe.Runtime.Data;
 
 /// <summary>
-/// One file open read-only for the lifetime of the object: mapped, with a raw pointer to its first byte for the
-/// headers and indexes read at open, and a descriptor for <see cref="ReadExactly"/>, which reads through the kernel
-/// and so sees a file that shrank since it was opened as a short read. Touching a mapped page past a shrunken end
-/// raises SIGBUS, which no .NET code can catch; reads through <see cref="Pointer"/> are safe from any thread until
-/// <see cref="Dispose"/> only while the file keeps its length.
+/// One file open read-only for the lifetime of the object: mapped, with a raw pointer to its first byte, and a
+/// descriptor for <see cref="ReadExactly"/>, which reads through the kernel and so sees a file that shrank since it
+/// was opened as a short read. Touching a mapped page past a shrunken end raises SIGBUS, which no .NET code can catch:
+/// <see cref="MappingHolds"/> re-checks the length before the mapping is read. Reads are safe from any thread until
+/// <see cref="Dispose"/>.
 /// </summary>
 internal sealed unsafe class MappedFile : IDisposable
 {
@@ -20,6 +20,16 @@ internal sealed unsafe class MappedFile : IDisposable
     private readonly MemoryMappedViewAccessor? _view;
     private byte* _pointer;
     private int _disposed;
+    // Environment.TickCount64 of the last length check; far in the past (without overflowing the subtraction)
+    // until the first read, which checks.
+    private long _checkedAt = long.MinValue / 2;
+    private bool _shrank;
+
+    /// <summary>
+    /// How old a length check may be when the mapping is read: one fstat per file per interval at most, so the check
+    /// does not show in the loader's rate, while a shard that shrank earlier than that is never read through the mapping.
+    /// </summary>
+    public const int RecheckMilliseconds = 10;
 
     private MappedFile(string path, string name, long length, SafeFileHandle? handle, MemoryMappedFile? map, MemoryMappedViewAccessor? view, byte* pointer)
     {
@@ -90,8 +100,24 @@ internal sealed unsafe class MappedFile : IDisposable
     }
 
     /// <summary>
+    /// Whether bytes may be read through <see cref="Pointer"/>: false once the file has been seen shorter than
+    /// <see cref="Length"/> (then only <see cref="ReadExactly"/> is safe). The length is re-checked when the last
+    /// check is more than <see cref="RecheckMilliseconds"/> old; a file that shrinks after the check can still fault.
+    /// </summary>
+    public bool MappingHolds()
+    {
+        if (Volatile.Read(ref _shrank)) return false;
+        long now = Environment.TickCount64;
+        if (now - Volatile.Read(ref _checkedAt) <= RecheckMilliseconds) return true;
+        if (RandomAccess.GetLength(_handle!) < Length) Volatile.Write(ref _shrank, true);
+        Volatile.Write(ref _checkedAt, now);
+        return !Volatile.Read(ref _shrank);
+    }
+
+    /// <summary>
     /// Reads <paramref name="destination"/>.Length bytes at <paramref name="offset"/> with pread, not through the
     /// mapping: a file that shrank since it was opened gives a short read here instead of SIGBUS on a mapped page.
+    /// Slower than the mapping (a system call per read), so it is the path for files that shrank.
     /// </summary>
     /// <exception cref="TokenFormatException">The file now ends before <paramref name="offset"/> + destination.Length.</exception>
     public void ReadExactly(long offset, Span<byte> destination)

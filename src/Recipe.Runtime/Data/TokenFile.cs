@@ -8,8 +8,9 @@ namespace Recipe.Runtime.Data;
 /// <summary>
 /// One token file, open read-only: its token count, stored dtype, documents where the format records them, and
 /// random-access reads of any token range as <see cref="int"/>. Nothing is read at open beyond the header (and,
-/// for Megatron, the memory-mapped index, which is validated in full); tokens are read with pread as they are
-/// copied, so a file that shrinks while open is a <see cref="TokenFormatException"/>, not a crash.
+/// for Megatron, the memory-mapped index, which is validated in full); tokens are read through the mapping while the
+/// file keeps the length it had at open, else with pread, so a file that shrinks while open is a
+/// <see cref="TokenFormatException"/> when a read reaches past its new end (see README, "Loading real shards").
 /// Reads are safe from many threads at once; <see cref="Dispose"/> must not race with them.
 /// </summary>
 public sealed unsafe class TokenFile : IDisposable
@@ -104,12 +105,17 @@ public sealed unsafe class TokenFile : IDisposable
         }
     }
 
-    // Tokens are read with pread, not through the mapping, so that a shard truncated or rewritten shorter while the
-    // loader runs is a TokenFormatException at the read instead of SIGBUS (which kills the process). Tokens of 4 bytes
-    // or fewer are read into the tail of the destination and widened in place, front to back (TokenWidening.Convert
-    // allows it): no scratch buffer and no second copy.
+    // Tokens are read through the mapping while the file keeps its length (MappedFile.MappingHolds re-checks it at
+    // most every few milliseconds), else with pread, so that reading a shard truncated or rewritten shorter while the
+    // loader runs is a TokenFormatException instead of SIGBUS (which ends the process). pread puts tokens of 4 bytes
+    // or fewer into the tail of the destination, widened there in place (TokenWidening.Convert allows it).
     private void CopyRun(long byteOffset, int* destination, int count)
     {
+        if (_data.MappingHolds())
+        {
+            TokenWidening.Convert(_data.Pointer + byteOffset, DType, destination, count, Name, byteOffset);
+            return;
+        }
         if (_tokenSize > sizeof(int))
         {
             CopyWideRun(byteOffset, destination, count);
