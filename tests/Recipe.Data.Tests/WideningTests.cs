@@ -75,6 +75,49 @@ public unsafe class WideningTests
         CheckAgainstScalar((s, d, n) => TokenWidening.WidenUInt16Scalar(s, d, 0, n));
     }
 
+    // TokenFile reads a run into the tail of its destination and widens it there; a kernel that wrote a block before
+    // reading the next would overwrite tokens not yet read.
+    [Theory]
+    [InlineData(TokenDType.UInt8)]
+    [InlineData(TokenDType.Int8)]
+    [InlineData(TokenDType.UInt16)]
+    [InlineData(TokenDType.Int16)]
+    [InlineData(TokenDType.UInt32)]
+    [InlineData(TokenDType.Int32)]
+    public void Converting_in_place_from_the_tail_of_the_destination_matches_a_scalar_loop(TokenDType dtype)
+    {
+        int size = TokenDTypes.Size(dtype);
+        var random = new Random(size);
+        for (int length = 0; length <= 300; length++)
+        {
+            var stored = new byte[length * size];
+            random.NextBytes(stored);
+            var expected = new int[length];
+            for (int i = 0; i < length; i++)
+            {
+                var token = stored.AsSpan(i * size, size);
+                expected[i] = dtype switch
+                {
+                    TokenDType.UInt8 => token[0],
+                    TokenDType.Int8 => (sbyte)token[0],
+                    TokenDType.UInt16 => BitConverter.ToUInt16(token),
+                    TokenDType.Int16 => BitConverter.ToInt16(token),
+                    _ => BitConverter.ToInt32(token),
+                };
+            }
+            var destination = new int[length + 1];
+            destination[length] = -7;
+            fixed (int* d = destination)
+            {
+                byte* tail = (byte*)d + (length * 4 - stored.Length);
+                stored.CopyTo(new Span<byte>(tail, stored.Length));
+                TokenWidening.Convert(tail, dtype, d, length, "in-place", 0);
+            }
+            Assert.Equal(expected, destination.AsSpan(0, length).ToArray());
+            Assert.Equal(-7, destination[length]);
+        }
+    }
+
     [Fact]
     public void Widening_refuses_a_short_destination()
     {

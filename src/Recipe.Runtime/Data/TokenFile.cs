@@ -6,9 +6,11 @@ using Recipe.Model;
 namespace Recipe.Runtime.Data;
 
 /// <summary>
-/// One token file, memory-mapped read-only: its token count, stored dtype, documents where the format records
-/// them, and random-access reads of any token range as <see cref="int"/>. Nothing is read at open beyond the
-/// header (and, for Megatron, the index, which is validated in full); tokens are paged in as they are copied.
+/// One token file, open read-only: its token count, stored dtype, documents where the format records them, and
+/// random-access reads of any token range as <see cref="int"/>. Nothing is read at open beyond the header (and,
+/// for Megatron, the memory-mapped index, which is validated in full); tokens are read through the mapping while the
+/// file keeps the length it had at open, else with pread, so a file that shrinks while open is a
+/// <see cref="TokenFormatException"/> when a read reaches past its new end (see README, "Loading real shards").
 /// Reads are safe from many threads at once; <see cref="Dispose"/> must not race with them.
 /// </summary>
 public sealed unsafe class TokenFile : IDisposable
@@ -87,7 +89,7 @@ public sealed unsafe class TokenFile : IDisposable
 
     /// <summary>Copies tokens [<paramref name="start"/>, <paramref name="start"/> + destination.Length) into <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The range does not lie inside [0, <see cref="Count"/>).</exception>
-    /// <exception cref="TokenFormatException">An int64 token does not fit an <see cref="int"/>.</exception>
+    /// <exception cref="TokenFormatException">An int64 token does not fit an <see cref="int"/>, or the file shrank since it was opened and no longer holds the range.</exception>
     public void CopyTokens(long start, Span<int> destination)
     {
         if (start < 0 || start > Count || destination.Length > Count - start)
@@ -103,8 +105,42 @@ public sealed unsafe class TokenFile : IDisposable
         }
     }
 
-    private void CopyRun(long byteOffset, int* destination, int count) =>
-        TokenWidening.Convert(_data.Pointer + byteOffset, DType, destination, count, Name, byteOffset);
+    // Tokens are read through the mapping while the file keeps its length (MappedFile.MappingHolds re-checks it at
+    // most every few milliseconds), else with pread, so that reading a shard truncated or rewritten shorter while the
+    // loader runs is a TokenFormatException instead of SIGBUS (which ends the process). pread puts tokens of 4 bytes
+    // or fewer into the tail of the destination, widened there in place (TokenWidening.Convert allows it).
+    private void CopyRun(long byteOffset, int* destination, int count)
+    {
+        if (_data.MappingHolds())
+        {
+            TokenWidening.Convert(_data.Pointer + byteOffset, DType, destination, count, Name, byteOffset);
+            return;
+        }
+        if (_tokenSize > sizeof(int))
+        {
+            CopyWideRun(byteOffset, destination, count);
+            return;
+        }
+        int bytes = count * _tokenSize;
+        byte* stored = (byte*)destination + ((long)count * sizeof(int) - bytes);
+        _data.ReadExactly(byteOffset, new Span<byte>(stored, bytes));
+        TokenWidening.Convert(stored, DType, destination, count, Name, byteOffset);
+    }
+
+    // int64 tokens are wider than the destination: narrow them a stack chunk at a time.
+    private void CopyWideRun(long byteOffset, int* destination, int count)
+    {
+        const int ChunkBytes = 4096;
+        byte* chunk = stackalloc byte[ChunkBytes];
+        int perChunk = ChunkBytes / _tokenSize;
+        for (int done = 0; done < count; done += perChunk)
+        {
+            int take = Math.Min(perChunk, count - done);
+            long offset = byteOffset + (long)done * _tokenSize;
+            _data.ReadExactly(offset, new Span<byte>(chunk, take * _tokenSize));
+            TokenWidening.Convert(chunk, DType, destination + done, take, Name, offset);
+        }
+    }
 
     // Megatron sequences that do not follow one another in the .bin: copy sequence by sequence.
     private void CopyScattered(long start, int* destination, int count)

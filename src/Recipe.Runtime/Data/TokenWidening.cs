@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics.X86;
 namespace Recipe.Runtime.Data;
 
 /// <summary>
-/// Converts stored tokens to <see cref="int"/>: the copy from a mapped shard into a batch, on the loader's hot path.
+/// Converts stored tokens to <see cref="int"/>: the copy from a shard read into a batch, on the loader's hot path.
 /// uint16 (the common case) is widened with AVX2 <c>vpmovzxwd</c> where available, else with 128-bit vectors
 /// (SSE2, AdvSimd), else one token at a time; 32-bit tokens are copied as bytes.
 /// </summary>
@@ -36,7 +36,7 @@ public static unsafe class TokenWidening
     {
         nint i = 0;
         // Four independent 8-token loads per iteration keep both load ports busy; vpmovzxwd with a memory operand
-        // loads and widens in one instruction, with no alignment requirement on the mapped shard.
+        // loads and widens in one instruction, with no alignment requirement on the stored tokens.
         for (; i <= count - 32; i += 32)
         {
             Vector256<int> a = Avx2.ConvertToVector256Int32(source + i);
@@ -76,6 +76,9 @@ public static unsafe class TokenWidening
     /// Copies <paramref name="count"/> tokens of <paramref name="dtype"/> from <paramref name="source"/> into
     /// <paramref name="destination"/>. <paramref name="fileName"/> and <paramref name="sourceOffset"/> (the byte offset
     /// of <paramref name="source"/> in that file) name the token in the error when an int64 token does not fit an int.
+    /// For tokens of 4 bytes or fewer, <paramref name="source"/> may be the tail of the destination itself (the last
+    /// count × size bytes of its count × 4): every kernel reads a block before it writes it, front to back, so a write
+    /// never reaches source bytes not yet read. Keep it so: TokenFile widens in place.
     /// </summary>
     internal static void Convert(byte* source, TokenDType dtype, int* destination, nint count, string fileName, long sourceOffset)
     {
@@ -86,7 +89,8 @@ public static unsafe class TokenWidening
                 break;
             case TokenDType.Int32:
             case TokenDType.UInt32:
-                Buffer.MemoryCopy(source, destination, count * 4, count * 4);
+                // Read in place already when the source is the destination.
+                if (source != (byte*)destination) Buffer.MemoryCopy(source, destination, count * 4, count * 4);
                 break;
             case TokenDType.UInt8:
                 {

@@ -1,0 +1,62 @@
+using System;
+using System.Linq;
+using System.Runtime.InteropServices;
+using Recipe.Runtime.Data;
+
+namespace Recipe.Data.Tests;
+
+/// <summary>
+/// A file that shrinks after it was opened. These truncate inside the file's last page, where a read through the
+/// mapping would not fault but silently give zeros; the loader test runs the page-removing truncation (SIGBUS
+/// through a mapping) in a child process.
+/// </summary>
+public class ShrinkingFileTests
+{
+    [DllImport("libc", EntryPoint = "truncate", SetLastError = true)]
+    private static extern int Truncate(string path, long length);
+
+    [Theory]
+    [InlineData("uint16", 2)]
+    [InlineData("uint32", 4)]
+    public void Reading_past_the_new_end_of_a_shrunken_file_names_it_and_the_missing_byte(string format, int size)
+    {
+        if (!OperatingSystem.IsLinux()) return; // Windows refuses to truncate an open, mapped file.
+        int[] tokens = Enumerable.Range(1, 1000).ToArray();
+        using var root = new TempRoot();
+        if (size == 2) SpecWriters.RawUInt16(root["train.bin"], tokens);
+        else SpecWriters.RawUInt32(root["train.bin"], tokens);
+        using var file = TokenFile.Open(root["train.bin"], format, "data/train.bin");
+        Assert.Equal(0, Truncate(root["train.bin"], 100 * size));
+
+        var kept = new int[100];
+        file.CopyTokens(0, kept);
+        Assert.Equal(tokens.Take(100), kept);
+
+        var error = Assert.Throws<TokenFormatException>(() => file.CopyTokens(90, new int[20]));
+        Assert.Equal("data/train.bin", error.FileName);
+        Assert.Equal(100 * size, error.ByteOffset);
+        Assert.Equal($"data/train.bin: bytes [{90 * size}, {110 * size}) are past the end of the file, which shrank from {1000 * size} to {100 * size} bytes after it was opened (rewritten or truncated while the loader ran?) (at byte {100 * size})", error.Message);
+    }
+
+    [Fact]
+    public void A_scattered_megatron_read_past_the_new_end_of_its_bin_names_the_bin()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        int[][] docs = { new[] { 1, 2 }, new[] { 3, 4, 5 }, new[] { 6 } };
+        using var root = new TempRoot();
+        // The .bin holds doc 2, doc 1, doc 0 (uint16): each sequence is its own read.
+        byte[] bin = SpecWriters.LittleEndian(new long[] { 6, 3, 4, 5, 1, 2 }, 2);
+        (_, byte[] idx) = SpecWriters.Megatron(SpecWriters.UInt16, docs, pointers: new long[] { 8, 2, 0 }, binOverride: bin);
+        root.Write("d.bin", bin);
+        root.Write("d.idx", idx);
+        using var file = TokenFile.OpenMegatron(root["d.bin"], "d.bin");
+        Assert.Equal(0, Truncate(root["d.bin"], 8));
+
+        var error = Assert.Throws<TokenFormatException>(() => file.CopyTokens(0, new int[6]));
+        Assert.Equal("d.bin", error.FileName);
+        Assert.Equal(8, error.ByteOffset);
+        var docs1And2 = new int[4];
+        file.CopyTokens(2, docs1And2);
+        Assert.Equal(new[] { 3, 4, 5, 6 }, docs1And2);
+    }
+}

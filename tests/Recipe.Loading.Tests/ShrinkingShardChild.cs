@@ -1,0 +1,67 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading;
+using Recipe.Runtime.Data;
+using Recipe.Runtime.Loading;
+
+namespace Recipe.Loading.Tests;
+
+/// <summary>
+/// The test assembly's entry point (<c>dotnet exec Recipe.Loading.Tests.dll shrink-shard</c>): a loader whose shard
+/// is truncated while it runs, in a process of its own, because before the fix reading the mapped pages past the new
+/// end raised SIGBUS, which no .NET code can catch, and took the whole process down. The test host never calls it.
+/// </summary>
+public static class ShrinkingShardChild
+{
+    public const string Command = "shrink-shard";
+
+    public static int Main(string[] args)
+    {
+        if (args is not [Command]) return 2;
+        using var data = FixtureData.Create();
+        string shard = Path.Combine(data.Root, "web", "part-0.bin");
+        byte[] original = File.ReadAllBytes(shard);
+        LoaderCheckpointState? failedAt = null;
+        using (var loader = data.Open(batchSize: 8, prefetch: 4))
+        {
+            loader.Next();
+            // Let the prefetch thread fill its ring: a truncation during a row copy can still fault (README).
+            Thread.Sleep(200);
+            // What a re-run preprocessing job does to a shard another process has open: truncate it in place.
+            if (Truncate(shard, 0) != 0) throw new IOException($"truncate {shard}: errno {Marshal.GetLastPInvokeError()}");
+            // The guarantee covers a shard that shrank more than the length re-check interval (10 ms, plus a clock tick)
+            // before a read; this waits well past it.
+            Thread.Sleep(200);
+            try
+            {
+                while (loader.TryNext(out _)) { }
+                Console.WriteLine("no error: the loader read a truncated shard to the end");
+                return 1;
+            }
+            catch (TokenFormatException e)
+            {
+                Console.WriteLine($"error at step {loader.NextStep}: {e.Message}");
+                failedAt = new LoaderCheckpointState(loader.NextStep, loader.State);
+            }
+        }
+
+        // The state the loader gave after the error resumes exactly where an uninterrupted run would be.
+        File.WriteAllBytes(shard, original);
+        using var resumed = data.Open(batchSize: 8, prefetch: 4);
+        resumed.Restore(failedAt.State);
+        using var uninterrupted = data.Open(batchSize: 8, prefetch: 0);
+        for (long step = 0; step < failedAt.Step; step++) uninterrupted.Next();
+        var expected = uninterrupted.Next();
+        var actual = resumed.Next();
+        bool same = actual.Step == expected.Step && actual.Tokens.SequenceEqual(expected.Tokens);
+        Console.WriteLine(same ? $"resumed at step {actual.Step} with the batch of an uninterrupted run" : $"resumed at step {actual.Step}, not the batch of an uninterrupted run (step {expected.Step})");
+        return same ? 0 : 1;
+    }
+
+    private sealed record LoaderCheckpointState(long Step, Recipe.Runtime.Sampling.SamplerState State);
+
+    [DllImport("libc", EntryPoint = "truncate", SetLastError = true)]
+    private static extern int Truncate(string path, long length);
+}
