@@ -88,7 +88,7 @@ public sealed class BatchLoader : LoaderCore
     /// </summary>
     /// <inheritdoc cref="BatchLoader(CompiledRecipe, IReadOnlyList{TokenSource}, LoaderOptions, SamplerIndex?)" path="/exception"/>
     public static BatchLoader Open(CompiledRecipe recipe, string dataRoot, LoaderOptions options, SamplerIndex? index = null) =>
-        Open(recipe, dataRoot, (sources, where) => new BatchLoader(recipe, sources, options, index, ownsSources: true, where));
+        Open(recipe, dataRoot, options, (sources, where) => new BatchLoader(recipe, sources, options, index, ownsSources: true, where));
 
     /// <summary>Whether a prefetch thread is running (it starts on the first <see cref="TryNext"/>).</summary>
     public bool IsPrefetching => _thread is { IsAlive: true };
