@@ -328,7 +328,9 @@ public sealed class SamplerIndex
             long end = stream.Position + length;
             if (end + checksumLength != file.Length)
             {
-                throw new InvalidDataException($"{path}: {file.Length} bytes where the header implies {end + checksumLength} ({(end + checksumLength > file.Length ? "truncated" : "trailing bytes")}).");
+                throw new InvalidDataException(end + checksumLength > file.Length
+                    ? $"{path}: truncated at offset {file.Length}; the header implies {end + checksumLength} bytes."
+                    : $"{path}: trailing bytes at offset {end + checksumLength}; the header implies {end + checksumLength} bytes, the file has {file.Length}.");
             }
             if (!SHA256.HashData(file.AsSpan(0, (int)end)).AsSpan().SequenceEqual(file.AsSpan((int)end)))
             {
