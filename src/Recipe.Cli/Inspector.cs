@@ -117,9 +117,11 @@ internal static class Inspector
             throw new CliException($"{e.Message.TrimEnd('.')} (data root {options.DataRoot})");
         }
         if (!recipe.NeedsIndex) return recipe.CreateSampler(index: null, sequences);
-        // The loaders' cache: a recipe inspected or opened before is not indexed again.
+        // The loaders' cache: a recipe inspected or opened before is not indexed again (and shows no pass).
+        var cache = SamplerIndexCache.Default;
+        if (cache.TryGet(recipe) is { } cached) return recipe.CreateSampler(cached, sequences);
         using var bar = io.Progress("indexing", recipe.Samples, options.Progress);
-        var index = SamplerIndexCache.Default.GetOrBuild(recipe, progress: new FractionProgress(bar, recipe.Samples));
+        var index = cache.GetOrBuild(recipe, progress: new FractionProgress(bar, recipe.Samples));
         bar.Finish();
         return recipe.CreateSampler(index, sequences);
     }

@@ -85,6 +85,13 @@ public sealed class SamplerIndexCache
         return Path.Combine(Directory, $"{SafeName(recipe.Hash)}-{interval}-{RuntimeKey}.idx");
     }
 
+    /// <summary>The cached index of <paramref name="recipe"/> when an intact one is there; null otherwise (or with the cache off).</summary>
+    public SamplerIndex? TryGet(CompiledRecipe recipe, int interval = SamplerIndex.DefaultInterval)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        return Directory is null ? null : TryLoad(PathOf(recipe, interval), recipe, interval);
+    }
+
     /// <summary>
     /// The index of <paramref name="recipe"/>: loaded from the cache when an intact one is there, built (and saved)
     /// otherwise. A cache folder that cannot be written is not an error: the index is built and returned unsaved.
