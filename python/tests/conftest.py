@@ -23,6 +23,8 @@ sys.path.insert(0, PYTHON)
 PROJECT = os.path.join(TESTS, "NativeRecipes")
 JSON_RECIPE = os.path.join(PROJECT, "recipes", "tiny-mix.recipe.json")
 CACHE = os.environ.get("RECIPE_TEST_CACHE", os.path.join(TESTS, ".cache"))
+# The loaders cache sampler indexes per user; the tests (and the library and tools they start) keep theirs here.
+os.environ["RECIPE_INDEX_CACHE"] = os.path.join(CACHE, "sampler-index")
 INPUTS = ["src/Recipe.Native", "src/Recipe.Runtime", "src/Recipe.Model", "src/Recipe.Generator", "src/Recipe.Cli", "python/tests/NativeRecipes", "examples/PyTorchTrainer",
           "Directory.Build.props", "Directory.Packages.props"]
 

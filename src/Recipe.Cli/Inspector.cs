@@ -104,7 +104,7 @@ internal static class Inspector
         }
     }
 
-    // The loader's stream: every source sized by its real whole sequences, the index built once (with progress).
+    // The loader's stream: every source sized by its real whole sequences, the index from the cache or built (with progress).
     private static Sampler CreateSampler(CliIO io, CompiledRecipe recipe, IReadOnlyList<TokenSource> sources, InspectOptions options)
     {
         long[] sequences;
@@ -116,10 +116,14 @@ internal static class Inspector
         {
             throw new CliException($"{e.Message.TrimEnd('.')} (data root {options.DataRoot})");
         }
+        if (!recipe.NeedsIndex) return recipe.CreateSampler(index: null, sequences);
+        // The loaders' cache: a recipe inspected or opened before is not indexed again (and shows no pass).
+        var cache = SamplerIndexCache.Default;
+        if (cache.TryGet(recipe) is { } cached) return recipe.CreateSampler(cached, sequences);
         using var bar = io.Progress("indexing", recipe.Samples, options.Progress);
-        var sampler = recipe.CreateSampler(index: null, sequences, new FractionProgress(bar, recipe.Samples));
+        var index = cache.GetOrBuild(recipe, progress: new FractionProgress(bar, recipe.Samples));
         bar.Finish();
-        return sampler;
+        return recipe.CreateSampler(index, sequences);
     }
 
     private static int Width(CompiledRecipe recipe, InspectOptions options) => recipe.SequenceLength + (options.Shifted ? 1 : 0);

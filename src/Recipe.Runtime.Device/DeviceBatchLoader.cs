@@ -97,7 +97,7 @@ public sealed class DeviceBatchLoader : LoaderCore
     /// <summary>Opens every source of <paramref name="recipe"/> under <paramref name="dataRoot"/> and returns a device loader that owns them.</summary>
     /// <inheritdoc cref="DeviceBatchLoader(CompiledRecipe, IReadOnlyList{TokenSource}, Accelerator, LoaderOptions, DeviceLoaderOptions?, SamplerIndex?)" path="/exception"/>
     public static DeviceBatchLoader Open(CompiledRecipe recipe, string dataRoot, Accelerator accelerator, LoaderOptions options, DeviceLoaderOptions? device = null, SamplerIndex? index = null) =>
-        Open(recipe, dataRoot, (sources, where) => new DeviceBatchLoader(recipe, sources, accelerator, options, device, index, ownsSources: true, where));
+        Open(recipe, dataRoot, options, (sources, where) => new DeviceBatchLoader(recipe, sources, accelerator, options, device, index, ownsSources: true, where));
 
     /// <summary>The accelerator the batches live on.</summary>
     public Accelerator Accelerator { get; }

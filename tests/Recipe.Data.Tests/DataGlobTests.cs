@@ -66,6 +66,48 @@ public class DataGlobTests
         Assert.Contains(Path.GetFullPath(root.Path), error.Message);
     }
 
+    [Theory]
+    [InlineData("../outside/*.bin", "climbs with '..' above")]
+    [InlineData("web/../../outside/*.bin", "climbs with '..' above")]
+    [InlineData("**/../../outside/*.bin", "climbs with '..' above")]
+    [InlineData("/etc/*.bin", "is an absolute path")]
+    public void A_pattern_outside_the_root_is_refused_naming_the_source_pattern_and_root(string pattern, string how)
+    {
+        using var root = Tree();
+        var error = Assert.Throws<UnauthorizedAccessException>(() => DataGlob.Resolve(root.Path, new[] { pattern }, allowOutsideRoot: false, "web"));
+        Assert.StartsWith("Source 'web': ", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{pattern}' {how}", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.GetFullPath(root.Path), error.Message, StringComparison.Ordinal);
+        // The two-argument form refuses too.
+        Assert.Throws<UnauthorizedAccessException>(() => DataGlob.Resolve(root.Path, new[] { pattern }));
+    }
+
+    [Fact]
+    public void Outside_the_root_is_read_when_allowed_and_a_dotdot_that_stays_inside_is_a_path()
+    {
+        using var root = Tree();
+        Assert.Equal(new[] { "../web/B.bin", "../web/a.bin", "../web/b.bin" }, DataGlob.Resolve(Path.Combine(root.Path, "code"), new[] { "../web/?.bin" }, allowOutsideRoot: true));
+        Assert.Equal(new[] { "web/B.bin", "web/a.bin", "web/b.bin" }, DataGlob.Resolve(root.Path, new[] { "code/py/../../web/*.bin" }));
+    }
+
+    [Fact]
+    public void A_link_inside_the_root_is_judged_by_where_it_leads()
+    {
+        using var root = Tree();
+        using var outside = new TempRoot();
+        outside.Write("far/d.bin", new byte[] { 0, 0 });
+        Directory.CreateSymbolicLink(Path.Combine(root.Path, "web", "far"), Path.Combine(outside.Path, "far"));
+        var error = Assert.Throws<UnauthorizedAccessException>(() => DataGlob.Resolve(root.Path, new[] { "web/**/*.bin" }, allowOutsideRoot: false, "web"));
+        Assert.Contains("'web/far/d.bin', matched by the files pattern 'web/**/*.bin', is a symbolic link", error.Message, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(outside.Path, "far", "d.bin"), error.Message, StringComparison.Ordinal);
+        Assert.Contains("web/far/d.bin", string.Join(" ", DataGlob.Resolve(root.Path, new[] { "web/**/*.bin" }, allowOutsideRoot: true)));
+
+        // A data root that is itself a link is its target: the files under it are inside.
+        string alias = outside["alias"];
+        Directory.CreateSymbolicLink(alias, root.Path);
+        Assert.Equal(new[] { "code/x.npy" }, DataGlob.Resolve(alias, new[] { "code/*.npy" }));
+    }
+
     [Fact]
     public void Missing_root_is_an_error()
     {

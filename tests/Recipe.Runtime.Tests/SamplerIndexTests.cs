@@ -162,6 +162,24 @@ public sealed class SamplerIndexTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void Load_of_a_file_altered_anywhere_after_its_magic_throws_naming_the_file_and_offset()
+    {
+        string path = PathOf("full.idx");
+        SmallIndex().Save(path);
+        var bytes = File.ReadAllBytes(path);
+        string altered = PathOf("altered.idx");
+        for (int position = 8; position < bytes.Length; position++)
+        {
+            var copy = (byte[])bytes.Clone();
+            copy[position] ^= 0x04;
+            File.WriteAllBytes(altered, copy);
+            var error = Assert.Throws<InvalidDataException>(() => SamplerIndex.Load(altered, Recipes.TestStatic.Kernel.Hash));
+            Assert.Contains(altered, error.Message);
+            Assert.Contains("offset", error.Message);
+        }
+    }
+
+    [Fact]
     public void Load_of_a_file_truncated_anywhere_throws_naming_the_file_and_offset()
     {
         string path = PathOf("full.idx");

@@ -15,30 +15,116 @@ public static class DataGlob
     /// <summary>
     /// The files the patterns match, as paths relative to <paramref name="root"/> with <c>/</c> separators: each
     /// pattern's matches in ordinal order, patterns in the order given, a file matched by an earlier pattern not repeated.
+    /// Every file must lie under the root (see <see cref="Resolve(string, IEnumerable{string}, bool, string?)"/>).
     /// </summary>
     /// <param name="root">The data root that patterns are relative to.</param>
     /// <param name="patterns">Glob patterns such as <c>web/*.bin</c> or <c>code/**/*.npy</c>.</param>
     /// <exception cref="DirectoryNotFoundException"><paramref name="root"/> does not exist.</exception>
     /// <exception cref="FileNotFoundException">A pattern matches no file; the message names the pattern and the root.</exception>
-    public static IReadOnlyList<string> Resolve(string root, IEnumerable<string> patterns)
+    /// <exception cref="UnauthorizedAccessException">A pattern reaches outside the root.</exception>
+    public static IReadOnlyList<string> Resolve(string root, IEnumerable<string> patterns) => Resolve(root, patterns, allowOutsideRoot: false);
+
+    /// <summary>
+    /// <see cref="Resolve(string, IEnumerable{string})"/>, with files outside the root allowed or refused. Refused
+    /// (the default) are an absolute pattern, a pattern whose <c>..</c> segments climb above the root, and a matched
+    /// file whose final path, with every symbolic link on the way resolved, lies outside the root's own final path:
+    /// a link inside the data root that points elsewhere reads elsewhere, so it is refused like the path it stands for.
+    /// </summary>
+    /// <param name="root">The data root that patterns are relative to.</param>
+    /// <param name="patterns">Glob patterns such as <c>web/*.bin</c> or <c>code/**/*.npy</c>.</param>
+    /// <param name="allowOutsideRoot">Whether files outside the root may be read.</param>
+    /// <param name="source">The source the patterns belong to, for the messages.</param>
+    /// <exception cref="UnauthorizedAccessException">A pattern reaches outside the root; the message names the source, the pattern and the root.</exception>
+    public static IReadOnlyList<string> Resolve(string root, IEnumerable<string> patterns, bool allowOutsideRoot, string? source = null)
     {
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(patterns);
         string fullRoot = Path.GetFullPath(root);
         if (!Directory.Exists(fullRoot)) throw new DirectoryNotFoundException($"The data root {fullRoot} does not exist.");
+        string? realRoot = allowOutsideRoot ? null : RealPath(fullRoot);
+        string owner = source is null ? "" : $"Source '{source}': ";
+        const string remedy = "keep a source's files under the data root, open the loader over a data root that holds them, or allow files outside it (LoaderOptions.AllowFilesOutsideDataRoot)";
         var result = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string pattern in patterns)
         {
+            if (!allowOutsideRoot && ClimbsOut(pattern, out string how))
+            {
+                throw new UnauthorizedAccessException($"{owner}the files pattern '{pattern}' {how} the data root {fullRoot}; {remedy}.");
+            }
             List<string> matches = Match(fullRoot, pattern);
-            if (matches.Count == 0) throw new FileNotFoundException($"The pattern '{pattern}' matches no file under the data root {fullRoot}.");
+            if (matches.Count == 0) throw new FileNotFoundException($"{owner}the pattern '{pattern}' matches no file under the data root {fullRoot}.");
             matches.Sort(StringComparer.Ordinal);
             foreach (string match in matches)
             {
+                if (realRoot is not null)
+                {
+                    string real = RealPath(Path.Combine(fullRoot, match));
+                    if (!IsUnder(real, realRoot))
+                    {
+                        throw new UnauthorizedAccessException(
+                            $"{owner}'{match}', matched by the files pattern '{pattern}', is a symbolic link (or lies under one) to {real}, outside the data root {fullRoot}{(realRoot == fullRoot ? "" : $" ({realRoot})")}; {remedy}.");
+                    }
+                }
                 if (seen.Add(match)) result.Add(match);
             }
         }
         return result;
+    }
+
+    /// <summary>Whether a pattern names files outside its root as written: absolute, or more <c>..</c> than folders before them.</summary>
+    private static bool ClimbsOut(string pattern, out string how)
+    {
+        string normalised = pattern.Replace('\\', '/');
+        if (Path.IsPathRooted(normalised) || normalised.StartsWith('/'))
+        {
+            how = "is an absolute path, outside";
+            return true;
+        }
+        int depth = 0;
+        foreach (string part in normalised.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // ** may match no folder at all, so it gives no depth to climb back from.
+            if (part == "..") depth--;
+            else if (part != "." && part != "**") depth++;
+            if (depth < 0)
+            {
+                how = "climbs with '..' above";
+                return true;
+            }
+        }
+        how = "";
+        return false;
+    }
+
+    private static bool IsUnder(string path, string root)
+    {
+        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        string prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
+        return path.StartsWith(prefix, comparison) || string.Equals(path, root, comparison);
+    }
+
+    /// <summary>
+    /// The final path of <paramref name="path"/>: every component that is a symbolic link replaced by its final
+    /// target, from the root down (what the operating system opens).
+    /// </summary>
+    internal static string RealPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string current = Path.GetPathRoot(full)!;
+        foreach (string part in full.Substring(current.Length).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar))
+        {
+            if (part.Length == 0) continue;
+            string next = Path.Combine(current, part);
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                // The target may itself sit under links (a relative target is resolved against the link's folder).
+                next = RealPath(target.FullName);
+            }
+            current = next;
+        }
+        return current;
     }
 
     /// <summary>Whether <paramref name="path"/> (relative, <c>/</c>-separated) matches <paramref name="pattern"/>.</summary>
@@ -151,12 +237,6 @@ public static class DataGlob
                 if (MatchName(part, Path.GetFileName(sub))) Walk(sub, parts, p + 1, found, visiting);
             }
         }
-    }
-
-    private static string RealPath(string directory)
-    {
-        var info = new DirectoryInfo(directory);
-        return info.LinkTarget is null ? info.FullName : (info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName);
     }
 
     /// <summary>Matches one name against one segment of <c>*</c>, <c>?</c> and literal characters, ordinally.</summary>

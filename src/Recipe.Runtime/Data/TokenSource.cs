@@ -138,7 +138,7 @@ public sealed class TokenSource : IDisposable
 
     /// <summary>
     /// Opens the files that <paramref name="patterns"/> match under <paramref name="dataRoot"/> (see
-    /// <see cref="DataGlob.Resolve"/>) as <paramref name="format"/>, or each as the format <see cref="TokenFormats.Detect"/>
+    /// <see cref="DataGlob.Resolve(string, IEnumerable{string}, bool, string?)"/>) as <paramref name="format"/>, or each as the format <see cref="TokenFormats.Detect"/>
     /// finds when it is null. For Megatron, a pattern may match the <c>.bin</c>, the <c>.idx</c> or both: each
     /// dataset is opened once, where its first file appears. Error messages name files relative to the root.
     /// </summary>
@@ -146,14 +146,16 @@ public sealed class TokenSource : IDisposable
     /// <param name="dataRoot">The folder that patterns are relative to.</param>
     /// <param name="patterns">The source's <c>files</c> globs.</param>
     /// <param name="format">A <see cref="ShardFormats"/> name, or null to detect each file's format.</param>
+    /// <param name="allowOutsideRoot">Whether patterns may reach outside <paramref name="dataRoot"/> (see <see cref="DataGlob.Resolve(string, IEnumerable{string}, bool, string?)"/>).</param>
     /// <exception cref="FileNotFoundException">A pattern matches no file.</exception>
+    /// <exception cref="UnauthorizedAccessException">A pattern reaches outside the data root, without <paramref name="allowOutsideRoot"/>.</exception>
     /// <exception cref="TokenFormatException">A file is not valid in its format.</exception>
-    public static TokenSource Open(string name, string dataRoot, IEnumerable<string> patterns, string? format = null)
+    public static TokenSource Open(string name, string dataRoot, IEnumerable<string> patterns, string? format = null, bool allowOutsideRoot = false)
     {
         ArgumentNullException.ThrowIfNull(name);
         var patternList = new List<string>(patterns);
         if (patternList.Count == 0) throw new ArgumentException($"Source '{name}' lists no files; give it \"files\" patterns such as \"{name}/*.bin\".", nameof(patterns));
-        IReadOnlyList<string> matched = DataGlob.Resolve(dataRoot, patternList);
+        IReadOnlyList<string> matched = DataGlob.Resolve(dataRoot, patternList, allowOutsideRoot, name);
         string root = Path.GetFullPath(dataRoot);
         var files = new List<TokenFile>(matched.Count);
         var datasets = new HashSet<string>(StringComparer.Ordinal);

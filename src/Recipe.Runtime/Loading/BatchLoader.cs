@@ -83,12 +83,14 @@ public sealed class BatchLoader : LoaderCore
     }
 
     /// <summary>
-    /// Opens every source of <paramref name="recipe"/> under <paramref name="dataRoot"/> (its <c>files</c> globs, in
-    /// its <c>format</c>) and returns a loader that owns them.
+    /// Opens every source of <paramref name="recipe"/> under <paramref name="dataRoot"/> (its <c>files</c> globs, or
+    /// those of <see cref="LoaderOptions.SourceFiles"/>, in its <c>format</c>) and returns a loader that owns them.
     /// </summary>
+    /// <exception cref="ArgumentException">A source has no files to open.</exception>
+    /// <exception cref="UnauthorizedAccessException">A pattern reaches outside the data root, without <see cref="LoaderOptions.AllowFilesOutsideDataRoot"/>.</exception>
     /// <inheritdoc cref="BatchLoader(CompiledRecipe, IReadOnlyList{TokenSource}, LoaderOptions, SamplerIndex?)" path="/exception"/>
     public static BatchLoader Open(CompiledRecipe recipe, string dataRoot, LoaderOptions options, SamplerIndex? index = null) =>
-        Open(recipe, dataRoot, (sources, where) => new BatchLoader(recipe, sources, options, index, ownsSources: true, where));
+        Open(recipe, dataRoot, options, (sources, where) => new BatchLoader(recipe, sources, options, index, ownsSources: true, where));
 
     /// <summary>Whether a prefetch thread is running (it starts on the first <see cref="TryNext"/>).</summary>
     public bool IsPrefetching => _thread is { IsAlive: true };

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
+using System.Linq;
 using Recipe.Model;
 using Recipe.Runtime.Data;
 using Recipe.Runtime.Sampling;
@@ -21,7 +23,7 @@ public abstract class LoaderCore : IDisposable
     /// <param name="recipe">The compiled recipe.</param>
     /// <param name="sources">The opened sources, in declaration order.</param>
     /// <param name="options">Batch size, rank, shifted targets, checks.</param>
-    /// <param name="index">The sampler's checkpoint index, when cached; built where the sampler needs one otherwise.</param>
+    /// <param name="index">The sampler's checkpoint index; where the sampler needs one and none is given, from <see cref="LoaderOptions.IndexCache"/>.</param>
     /// <param name="ownsSources">Whether <see cref="Dispose"/> unmaps the sources (the loader opened them).</param>
     /// <param name="where">Where the sources were opened (the data root), for the findings' messages.</param>
     /// <exception cref="SourceCheckException">A source holds fewer tokens than declared, with <see cref="SourceCheckMode.ThrowOnErrors"/>.</exception>
@@ -41,6 +43,10 @@ public abstract class LoaderCore : IDisposable
         Report(recipe.Name, Diagnostics, options);
 
         var sequences = SourceChecks.SequenceCounts(sources, recipe.SequenceLength, Shifted);
+        if (index is null && recipe.NeedsIndex)
+        {
+            index = options.IndexCache.GetOrBuild(recipe, SamplerIndex.DefaultInterval, options.IndexProgress, options.Cancellation);
+        }
         Sampler = recipe.CreateSampler(index, sequences, options.IndexProgress);
         _sources = new List<TokenSource>(sources).ToArray();
         _ownsSources = ownsSources;
@@ -172,14 +178,45 @@ public abstract class LoaderCore : IDisposable
     /// <summary>Second step of <see cref="Dispose"/>: free buffers and wake waiters (the loader is marked disposed).</summary>
     protected abstract void ReleaseResources();
 
-    /// <summary>Opens the sources of <paramref name="recipe"/> under <paramref name="dataRoot"/>, in declaration order; the caller disposes them.</summary>
-    public static IReadOnlyList<TokenSource> OpenSources(CompiledRecipe recipe, string dataRoot)
+    /// <summary>
+    /// Opens the sources of <paramref name="recipe"/> under <paramref name="dataRoot"/>, in declaration order; the
+    /// caller disposes them. Each source's files are its <see cref="LoaderOptions.SourceFiles"/> entry when
+    /// <paramref name="options"/> has one, else the recipe's <c>files</c>; they must lie under the data root unless
+    /// <see cref="LoaderOptions.AllowFilesOutsideDataRoot"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A source has no files, or <see cref="LoaderOptions.SourceFiles"/> names a source the recipe does not declare.</exception>
+    /// <exception cref="UnauthorizedAccessException">A pattern reaches outside the data root.</exception>
+    public static IReadOnlyList<TokenSource> OpenSources(CompiledRecipe recipe, string dataRoot, LoaderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(dataRoot);
+        var declared = recipe.Model.Sources;
+        var given = options?.SourceFiles;
+        if (given is not null)
+        {
+            foreach (string name in given.Keys)
+            {
+                if (!declared.Any(s => s.Name == name))
+                {
+                    throw new ArgumentException($"LoaderOptions.SourceFiles names source '{name}', which recipe '{recipe.Name}' does not declare; its sources are {string.Join(", ", declared.Select(s => s.Name))}.", nameof(options));
+                }
+            }
+        }
         var sources = new List<TokenSource>(recipe.SourceCount);
         try
         {
-            foreach (var source in recipe.Model.Sources) sources.Add(TokenSource.Open(source, dataRoot));
+            foreach (var source in declared)
+            {
+                IReadOnlyList<string> files = given is not null && given.TryGetValue(source.Name, out var chosen) ? chosen : source.Files;
+                if (files.Count == 0)
+                {
+                    throw new ArgumentException(
+                        $"Source '{source.Name}' of recipe '{recipe.Name}' lists no files to open under the data root {Path.GetFullPath(dataRoot)}: give it glob patterns relative to the data root, "
+                        + $"in the recipe (\"files\": [\"{source.Name}/*.bin\"] in JSON, Files = new[] {{ \"{source.Name}/*.bin\" }} on its [Source] in C#) "
+                        + $"or when opening the loader (LoaderOptions.SourceFiles[\"{source.Name}\"]).", nameof(recipe));
+                }
+                sources.Add(TokenSource.Open(source.Name, dataRoot, files, source.Format, options?.AllowFilesOutsideDataRoot ?? false));
+            }
         }
         catch
         {
@@ -193,9 +230,10 @@ public abstract class LoaderCore : IDisposable
     /// Opens the sources of <paramref name="recipe"/> under <paramref name="dataRoot"/> and creates a loader that owns
     /// them, unmapping them when the creation throws.
     /// </summary>
-    protected static TLoader Open<TLoader>(CompiledRecipe recipe, string dataRoot, Func<IReadOnlyList<TokenSource>, string, TLoader> create)
+    protected static TLoader Open<TLoader>(CompiledRecipe recipe, string dataRoot, LoaderOptions options, Func<IReadOnlyList<TokenSource>, string, TLoader> create)
     {
-        var sources = OpenSources(recipe, dataRoot);
+        ArgumentNullException.ThrowIfNull(options);
+        var sources = OpenSources(recipe, dataRoot, options);
         try
         {
             return create(sources, "data root " + dataRoot);

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
+using Recipe.Runtime.Sampling;
 using Recipe.Model;
 
 namespace Recipe.Runtime.Loading;
@@ -73,6 +75,29 @@ public sealed class LoaderOptions
     /// schedule that is not a static mix in closed form, with no cached index given.
     /// </summary>
     public IProgress<double>? IndexProgress { get; init; }
+
+    /// <summary>
+    /// The files of sources by name, as <c>files</c> glob patterns relative to the data root, used instead of the
+    /// recipe's own (<c>"files"</c> in JSON, <c>Files</c> on <c>[Source]</c> in C#): one recipe opened over several
+    /// data layouts (a laptop sample, the cluster's full shards), or a recipe that lists no files. Sources not named
+    /// here keep the recipe's files; a name the recipe does not declare is an error.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? SourceFiles { get; init; }
+
+    /// <summary>
+    /// Whether <c>files</c> patterns may reach outside the data root: an absolute path, a <c>..</c> that climbs out of
+    /// it, or a file whose final path (symbolic links resolved) lies elsewhere. Off by default, so a recipe reads only
+    /// the data it is opened over.
+    /// </summary>
+    public bool AllowFilesOutsideDataRoot { get; init; }
+
+    /// <summary>
+    /// Where the sampler's checkpoint index is cached between opens (keyed by the recipe hash), when the loader
+    /// needs one and none is given: <see cref="SamplerIndexCache.Default"/> (the per-user cache folder, or the
+    /// <c>RECIPE_INDEX_CACHE</c> environment variable) unless set; <see cref="SamplerIndexCache.Disabled"/> builds
+    /// it on every open.
+    /// </summary>
+    public SamplerIndexCache IndexCache { get; init; } = SamplerIndexCache.Default;
 
     /// <summary>Writes one diagnostic per line to standard error, as the CLI prints them.</summary>
     public static void StandardErrorLog(RecipeDiagnostic diagnostic) => Console.Error.WriteLine(diagnostic.ToString());

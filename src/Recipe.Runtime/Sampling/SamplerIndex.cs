@@ -1,5 +1,7 @@
 using System;
 using System.IO;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace Recipe.Runtime.Sampling;
@@ -17,7 +19,7 @@ public sealed class SamplerIndex
     /// <summary>Samples between checkpoints: bounds the replay of a random access.</summary>
     public const int DefaultInterval = 8192;
 
-    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("RCPSIDX1");
+    private static readonly byte[] Magic = Encoding.ASCII.GetBytes("RCPSIDX2");
 
     private readonly sbyte[] _deltas;
 
@@ -255,29 +257,63 @@ public sealed class SamplerIndex
         return emitted;
     }
 
-    /// <summary>Writes the index (a small binary file: magic, hash, shape, checkpoint bytes).</summary>
+    /// <summary>
+    /// Writes the index (a small binary file: magic, hash, shape, checkpoint bytes, then a SHA-256 of all that) to a
+    /// temporary file beside <paramref name="path"/> and renames it over <paramref name="path"/>, so a reader never
+    /// sees half an index.
+    /// </summary>
     public void Save(string path)
     {
-        using var stream = File.Create(path);
-        using var writer = new BinaryWriter(stream);
-        writer.Write(Magic);
-        writer.Write(RecipeHash);
-        writer.Write(SourceCount);
-        writer.Write(Interval);
-        writer.Write(Samples);
-        writer.Write(_deltas.Length);
-        writer.Write((byte[])(Array)_deltas);
-    }
-
-    /// <summary>Reads an index written by <see cref="Save"/>; it must belong to the recipe with <paramref name="expectedHash"/>.</summary>
-    public static SamplerIndex Load(string path, string expectedHash)
-    {
-        using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream);
+        ArgumentNullException.ThrowIfNull(path);
+        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
-            byte[] magic = reader.ReadBytes(Magic.Length);
-            if (!magic.AsSpan().SequenceEqual(Magic)) throw new InvalidDataException($"{path}: not a sampler index (bad magic at offset 0).");
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                var body = new MemoryStream();
+                using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
+                {
+                    writer.Write(Magic);
+                    writer.Write(RecipeHash);
+                    writer.Write(SourceCount);
+                    writer.Write(Interval);
+                    writer.Write(Samples);
+                    writer.Write(_deltas.Length);
+                    writer.Write((byte[])(Array)_deltas);
+                }
+                stream.Write(body.GetBuffer(), 0, (int)body.Length);
+                stream.Write(SHA256.HashData(body.GetBuffer().AsSpan(0, (int)body.Length)));
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads an index written by <see cref="Save"/>; it must belong to the recipe with <paramref name="expectedHash"/>.
+    /// Anything else (another file, another recipe's index, a truncated, extended or altered one) is refused, never
+    /// half-trusted.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not an intact index of that recipe; the message says why and where.</exception>
+    public static SamplerIndex Load(string path, string expectedHash)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        byte[] file = File.ReadAllBytes(path);
+        const int checksumLength = SHA256.HashSizeInBytes;
+        if (file.Length < Magic.Length || !file.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        {
+            throw new InvalidDataException($"{path}: not a sampler index of this format (bad magic at offset 0).");
+        }
+        var reader = new BinaryReader(new MemoryStream(file, 0, Math.Max(Magic.Length, file.Length - checksumLength), writable: false));
+        var stream = reader.BaseStream;
+        try
+        {
+            reader.ReadBytes(Magic.Length);
             string hash = reader.ReadString();
             if (hash != expectedHash) throw new InvalidDataException($"{path}: index of recipe {hash} (hash at offset {Magic.Length}), not of {expectedHash}; rebuild it.");
             int sources = reader.ReadInt32();
@@ -285,13 +321,24 @@ public sealed class SamplerIndex
             long samples = reader.ReadInt64();
             int length = reader.ReadInt32();
             long expected = (samples / Math.Max(1, interval) + 1) * sources;
-            if (sources < 1 || interval < 1 || length != expected)
+            if (sources < 1 || interval < 1 || samples < 0 || length != expected)
             {
                 throw new InvalidDataException($"{path}: inconsistent header ({sources} sources, interval {interval}, {samples} samples, {length} bytes) at offset {stream.Position}.");
             }
-            byte[] data = reader.ReadBytes(length);
-            if (data.Length != length) throw new InvalidDataException($"{path}: truncated at offset {stream.Position}, expected {length} checkpoint bytes.");
-            return new SamplerIndex(hash, sources, interval, samples, (sbyte[])(Array)data);
+            long end = stream.Position + length;
+            if (end + checksumLength != file.Length)
+            {
+                throw new InvalidDataException(end + checksumLength > file.Length
+                    ? $"{path}: truncated at offset {file.Length}; the header implies {end + checksumLength} bytes."
+                    : $"{path}: trailing bytes at offset {end + checksumLength}; the header implies {end + checksumLength} bytes, the file has {file.Length}.");
+            }
+            if (!SHA256.HashData(file.AsSpan(0, (int)end)).AsSpan().SequenceEqual(file.AsSpan((int)end)))
+            {
+                throw new InvalidDataException($"{path}: checksum mismatch at offset {end}; the file was altered or damaged.");
+            }
+            var data = new sbyte[length];
+            file.AsSpan((int)stream.Position, length).CopyTo(MemoryMarshal.AsBytes(data.AsSpan()));
+            return new SamplerIndex(hash, sources, interval, samples, data);
         }
         catch (EndOfStreamException)
         {
