@@ -136,7 +136,7 @@ internal sealed class NativeLoader : LoaderCore
     }
 
     public static NativeLoader Open(CompiledRecipe recipe, string dataRoot, LoaderOptions options) =>
-        Open(recipe, dataRoot, (sources, where) => new NativeLoader(recipe, sources, options, where));
+        Open(recipe, dataRoot, options, (sources, where) => new NativeLoader(recipe, sources, options, where));
 
     /// <summary>Rows per step on all ranks (the most of any step for a batch-size ramp).</summary>
     public int GlobalBatchSize => BatchSize * WorldSize;
