@@ -27,11 +27,11 @@ public class DeclareSourceTests
     private static RecipeFixTest<DeclareSourceCodeFixProvider> Test(string source, string fixedSource) =>
         new(source, fixedSource) { CodeActionEquivalenceKey = DeclareSourceCodeFixProvider.EquivalenceKey };
 
-    /// <summary>A test whose project holds a data manifest beside the recipe (the harness puts sources in /0/).</summary>
+    /// <summary>A test whose project holds the recipe's data manifest, paired with it by file name (the harness writes /0/Test0.cs).</summary>
     private static RecipeFixTest<DeclareSourceCodeFixProvider> WithManifest(string manifest, string source, string fixedSource)
     {
         var test = Test(source, fixedSource);
-        test.TestState.AdditionalFiles.Add(("/0/data.sources.json", manifest));
+        test.TestState.AdditionalFiles.Add(("/0/Test0.sources.json", manifest));
         return test;
     }
 
@@ -75,7 +75,7 @@ public class DeclareSourceTests
     {
         const string manifest = """{"sources": {"web": {"tokens": 1000000}, "code": {"tokens": 1000000}, "math": {"tokens": 1500000}}}""";
         var test = WithManifest(manifest, Undeclared, Fixed("""[Source(Tokens = "1.5M"), Mix(10, 10)]"""));
-        test.CodeActionVerifier = (action, verifier) => verifier.Equal("Declare source 'math' with its 1.5M tokens from data.sources.json", action.Title);
+        test.CodeActionVerifier = (action, verifier) => verifier.Equal("Declare source 'math' with its 1.5M tokens from Test0.sources.json", action.Title);
         await test.RunAsync();
     }
 
