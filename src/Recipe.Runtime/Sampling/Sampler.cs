@@ -135,15 +135,6 @@ public sealed class Sampler
         return _resolver.Resolve(source, ordinal);
     }
 
-    /// <summary>This rank's share of global batch <paramref name="step"/>; <paramref name="batch"/> holds at least <see cref="RankSlice.Count"/>.</summary>
-    public int FillRank(long step, RankSlice slice, Span<SampleRef> batch)
-    {
-        slice.Validate();
-        int count = slice.Count;
-        Fill(slice.Start(step), batch.Slice(0, count));
-        return count;
-    }
-
     /// <summary>The resume state after <paramref name="nextSample"/> samples.</summary>
     public SamplerState StateAt(long nextSample) => new(nextSample, StreamHash);
 
