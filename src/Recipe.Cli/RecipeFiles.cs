@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using Recipe.Model;
 using Recipe.Model.Json;
+using Recipe.Runtime;
 
 namespace Recipe.Cli;
 
@@ -38,9 +39,9 @@ internal static class RecipeFiles
         }
         var problems = new List<string>();
         // Bytes, not text: a byte that is not UTF-8 is an RCP009 at that byte, not a silent U+FFFD.
-        var parsed = RecipeJsonReader.Read(File.ReadAllBytes(path));
+        var parsed = JsonRecipeFile.Read(path);
         var manifest = Manifest(path, parsed, problems, out int manifestErrors);
-        var checkedRecipe = parsed.Check(manifest);
+        var checkedRecipe = JsonRecipeFile.Check(path, manifest, parsed);
         problems.AddRange(checkedRecipe.Diagnostics.Select(d => Format(path, d)));
         string name = checkedRecipe.Recipe?.Name ?? System.IO.Path.GetFileName(path);
         string hash = checkedRecipe.Recipe is { } recipe ? RecipeHash.Compute(recipe) : "";
@@ -66,7 +67,7 @@ internal static class RecipeFiles
             string where = $"{file}[{entry.Name}]";
             // A broken manifest counts against every recipe but is printed once.
             var problems = new List<string>(loaded.Count == 0 ? manifestProblems : new List<string>());
-            var checkedRecipe = RecipeJsonReader.Read(entry.CanonicalJson).Check(manifest);
+            var checkedRecipe = RecipeChain.Check(RecipeJsonReader.Read(entry.CanonicalJson), manifest);
             problems.AddRange(checkedRecipe.Diagnostics.Select(d => $"{where}: {Severity(d)} {d.Id}: {d.Message}"));
             int extraErrors = manifestErrors;
             if (checkedRecipe.Recipe is { } recipe && RecipeHash.Compute(recipe) is var hash && hash != entry.Hash)

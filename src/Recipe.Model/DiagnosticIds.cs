@@ -25,6 +25,7 @@ static class DiagnosticIds
     public const string OverMaxFraction = "RCP012";
     public const string ManifestMismatch = "RCP013";
     public const string InvalidTemperature = "RCP014";
+    public const string BadContinuation = "RCP015";
     public const string NoManifest = "RCP016";
 
     /// <summary>ID, title and default severity of every diagnostic, in ID order.</summary>
@@ -44,6 +45,7 @@ static class DiagnosticIds
         (OverMaxFraction, "Source exceeds its max fraction", RecipeSeverity.Warning),
         (ManifestMismatch, "Source missing from the data manifest or smaller than declared", RecipeSeverity.Error),
         (InvalidTemperature, "Invalid temperature schedule", RecipeSeverity.Error),
+        (BadContinuation, "Continuation does not continue its earlier recipe", RecipeSeverity.Error),
         (NoManifest, "Recipe lists files but no data manifest checks them", RecipeSeverity.Info),
     };
 

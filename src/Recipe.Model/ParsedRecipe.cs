@@ -34,6 +34,19 @@ sealed class ParsedRecipe
     /// </summary>
     public string? ManifestLink { get; init; }
 
+    /// <summary>
+    /// The recipe this one continues, as written (a file, a class, or an embedded recipe), when it is a continuation.
+    /// <see cref="Recipe"/> then has no <see cref="Model.Recipe.Continues"/> and, where it left them out, sequence
+    /// length 0 and seed 0: <see cref="RecipeChain"/> resolves the reference and fills in the inherited values.
+    /// </summary>
+    public ContinuationReference? Continues { get; init; }
+
+    /// <summary>The sequence length as written, or null where the recipe leaves it out.</summary>
+    public long? StatedSequenceLength { get; init; }
+
+    /// <summary>The seed as written, or null where the recipe leaves it out.</summary>
+    public long? StatedSeed { get; init; }
+
     /// <summary>Findings of the front end, each with its span.</summary>
     public IReadOnlyList<RecipeDiagnostic> Diagnostics { get; }
 
@@ -44,20 +57,53 @@ sealed class ParsedRecipe
     /// The front end's findings followed by the validator's, all located; a validator finding about a value the
     /// front end already reported as unreadable is dropped, since it would only repeat that error.
     /// </summary>
-    public CheckedRecipe Check(SourceManifest? manifest = null)
+    /// <remarks>A continuation is checked through <see cref="RecipeChain"/>, which resolves the recipe it continues.</remarks>
+    public CheckedRecipe Check(SourceManifest? manifest = null) => Check(manifest, earlier: null, linkProblem: null);
+
+    /// <summary>
+    /// Checks a continuation linked to <paramref name="earlier"/> (inheriting its sequence length and seed), or
+    /// reports <paramref name="linkProblem"/>, what kept the earlier recipe from resolving, at the reference.
+    /// </summary>
+    internal CheckedRecipe Check(SourceManifest? manifest, Recipe? earlier, string? linkProblem)
     {
         var all = new List<RecipeDiagnostic>(Diagnostics);
-        if (Recipe is not null)
+        var recipe = Recipe;
+        if (recipe is not null && Continues is { } reference)
+        {
+            string where = ValuePath.Combine(ValuePath.Continues, "recipe");
+            if (earlier is null)
+            {
+                all.Add(DiagnosticIds.Create(DiagnosticIds.BadContinuation, where, linkProblem ??
+                    $"the earlier recipe '{reference.Target}' was not resolved: check a continuation through its file ('recipe check', CompiledRecipe.FromJson) or a build, which see the other recipes") with { Span = Locate(where) });
+                recipe = null;
+            }
+            else
+            {
+                recipe = Inherit(recipe, earlier, reference.At, all);
+            }
+        }
+        if (recipe is not null)
         {
             var failed = new HashSet<string>(_failedPaths, StringComparer.Ordinal);
-            foreach (var finding in RecipeValidator.Validate(Recipe, manifest))
+            foreach (var finding in RecipeValidator.Validate(recipe, manifest))
             {
                 if (failed.Count > 0 && UnderFailed(failed, finding.Path)) continue;
                 all.Add(finding.Span is null ? finding with { Span = Locate(finding.Path) } : finding);
             }
         }
         bool errors = all.Any(d => d.Severity == RecipeSeverity.Error);
-        return new CheckedRecipe(errors ? null : Recipe, all);
+        return new CheckedRecipe(errors ? null : recipe, all);
+    }
+
+    /// <summary>The continuation with the earlier recipe's sequence length and seed; a restated value that differs is RCP015.</summary>
+    private Recipe Inherit(Recipe recipe, Recipe earlier, long at, List<RecipeDiagnostic> found)
+    {
+        void Differs(string member, long stated, long inherited) => found.Add(DiagnosticIds.Create(DiagnosticIds.BadContinuation, ValuePath.Member(member),
+            $"{member} is {stated}, but the earlier recipe '{earlier.Name}' has {inherited}: a continuation reads the same sequences, so it inherits {member}; remove it or write {inherited}")
+            with { Span = Locate(ValuePath.Member(member)) });
+        if (StatedSequenceLength is { } length && length != earlier.SequenceLength) Differs("sequenceLength", length, earlier.SequenceLength);
+        if (StatedSeed is { } seed && seed != earlier.Seed) Differs("seed", seed, earlier.Seed);
+        return recipe with { SequenceLength = earlier.SequenceLength, Seed = earlier.Seed, Continues = new Continuation(earlier, at) };
     }
 
     /// <summary>Whether <paramref name="path"/>, its key or a value above it could not be read (a walk up, not a scan).</summary>

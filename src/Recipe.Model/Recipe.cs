@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace Recipe.Model;
 
 /// <summary>
@@ -39,6 +41,44 @@ sealed record Recipe(
     /// <summary>Optional free text.</summary>
     public string? Description { get; init; }
 
+    /// <summary>
+    /// The earlier recipe this one continues and the switch point, or null for a recipe that starts a run. A
+    /// continuation's stream is the earlier recipe's before the switch and its own phases after it.
+    /// </summary>
+    public Continuation? Continues { get; init; }
+
+    /// <summary>Where this recipe's own phases start: the switch point of a continuation, else 0.</summary>
+    public long StartToken => Continues?.At ?? 0;
+
+    /// <summary>
+    /// A continuation's own span as a recipe that starts a run: its phases moved back by the switch point, its total
+    /// tokens less it, nothing continued (this recipe itself when it continues nothing). Its stream from sample 0
+    /// with every count 0 is what the continuation draws after the switch, the counts at the switch added: the
+    /// targets after the switch are the counts there plus the integral since.
+    /// </summary>
+    public Recipe OwnSpan()
+    {
+        if (Continues is not { At: var at }) return this;
+        var phases = new Phase[Schedule.Phases.Count];
+        for (int p = 0; p < phases.Length; p++) phases[p] = Schedule.Phases[p] with { At = Schedule.Phases[p].At - at };
+        return this with
+        {
+            Name = Name + "@" + at.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            TotalTokens = TotalTokens - at,
+            Schedule = Schedule with { Phases = phases.ToEquatableArray() },
+            Continues = null,
+        };
+    }
+
+    /// <summary>The recipes of the run, the first (which continues nothing) first and this one last.</summary>
+    public IReadOnlyList<Recipe> Chain()
+    {
+        var chain = new List<Recipe>();
+        for (Recipe? link = this; link is not null; link = link.Continues?.Earlier) chain.Add(link);
+        chain.Reverse();
+        return chain;
+    }
+
     /// <summary>Number of samples in the run: totalTokens / sequenceLength, rounded down.</summary>
     public long Samples => SequenceLength > 0 ? TotalTokens / SequenceLength : 0;
 
@@ -54,4 +94,19 @@ sealed record Recipe(
         }
         return -1;
     }
+}
+
+/// <summary>
+/// What a continuation continues: the earlier recipe (itself possibly a continuation, with its whole chain) and the
+/// token where the mix switches to the continuation's phases, a whole number of sequences.
+/// </summary>
+#if BUILDING_ANALYZER
+internal
+#else
+public
+#endif
+sealed record Continuation(Recipe Earlier, long At)
+{
+    /// <summary>The first sample drawn under the continuation: At / sequence length.</summary>
+    public long SwitchSample => Earlier.SequenceLength > 0 ? At / Earlier.SequenceLength : 0;
 }

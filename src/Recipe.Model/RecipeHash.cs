@@ -9,7 +9,8 @@ namespace Recipe.Model;
 /// The canonical form of a recipe (a recipe JSON document with every default written out, quantities as integers,
 /// numbers in round-trip form, members in a fixed order) and its content hash. The canonical JSON reads back
 /// through the JSON front end into an equal <see cref="Recipe"/>, which is how tools rebuild a compiled recipe
-/// without running user code. The hash leaves out descriptions and licenses: editing prose does not change the
+/// without running user code; a continuation's embeds the recipe it continues, so its hash covers the whole chain.
+/// The hash leaves out descriptions and licenses: editing prose does not change the
 /// sample stream, so it must not invalidate a resume. Prose is kept up to <see cref="ProseLimit"/> characters a value:
 /// the canonical JSON is compiled into every recipe assembly, and a description of megabytes would become an
 /// assembly of hundreds.
@@ -41,6 +42,11 @@ static class RecipeHash
         json.Append('{');
         Member(json, "name", Str(recipe.Name), first: true);
         if (includeProse && recipe.Description is not null) Member(json, "description", Str(Prose(recipe.Description)));
+        // A continuation embeds the recipe it continues, so the text stands alone and the hash covers the whole chain.
+        if (recipe.Continues is { } continuation)
+        {
+            Member(json, "continues", "{\"at\":" + Long(continuation.At) + ",\"recipe\":" + CanonicalJson(continuation.Earlier, includeProse) + "}");
+        }
         Member(json, "totalTokens", Long(recipe.TotalTokens));
         Member(json, "sequenceLength", Long(recipe.SequenceLength));
         Member(json, "seed", Long(recipe.Seed));

@@ -63,7 +63,7 @@ sealed class RecipePlan
         }
 
         var phases = new List<PhasePlan>();
-        var starts = recipe.Schedule.Phases;
+        var starts = RunPhases(recipe);
         double[] before = schedule.CumulativeTokens(starts[0].At);
         for (int p = 0; p < starts.Count; p++)
         {
@@ -76,5 +76,23 @@ sealed class RecipePlan
         }
 
         return new RecipePlan(recipe, sources, phases.ToArray(), synthetic / total);
+    }
+
+    /// <summary>
+    /// The phases of the whole run in token order: for a continuation, those of its earlier recipes that start before
+    /// each switch, then its own.
+    /// </summary>
+    public static IReadOnlyList<Phase> RunPhases(Recipe recipe)
+    {
+        var phases = new List<Phase>();
+        if (recipe.Continues is { } continuation)
+        {
+            foreach (var phase in RunPhases(continuation.Earlier))
+            {
+                if (phase.At < continuation.At) phases.Add(phase);
+            }
+        }
+        phases.AddRange(recipe.Schedule.Phases);
+        return phases;
     }
 }

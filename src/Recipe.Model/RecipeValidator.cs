@@ -26,6 +26,7 @@ static class RecipeValidator
     {
         var found = new List<RecipeDiagnostic>();
         CheckRunShape(recipe, found);
+        CheckContinuation(recipe, found);
         CheckSources(recipe, found);
         CheckPhases(recipe, found);
         CheckTemperature(recipe, found);
@@ -68,6 +69,60 @@ static class RecipeValidator
         {
             Add(found, DiagnosticIds.InvalidValue, ValuePath.Member("syntheticCap"),
                 $"syntheticCap is {DiagnosticIds.Num(recipe.SyntheticCap)}; it is a share of all tokens between 0 and 1 (default {DiagnosticIds.Num(Recipe.DefaultSyntheticCap)})");
+        }
+    }
+
+    /// <summary>
+    /// A continuation must continue its earlier recipe's stream: a switch on a sequence boundary inside the earlier
+    /// run (and after its own switch), the earlier sources first in their order with the same tokens (the
+    /// permutation of each source's sequences depends on them), and at least one sequence of its own.
+    /// </summary>
+    private static void CheckContinuation(Recipe recipe, List<RecipeDiagnostic> found)
+    {
+        if (recipe.Continues is not { Earlier: var earlier, At: var at }) return;
+        string atPath = ValuePath.Combine(ValuePath.Continues, "at");
+        long length = earlier.SequenceLength;
+        if (length > 0 && at % length != 0)
+        {
+            long below = at - at % length, above = below + length;
+            Add(found, DiagnosticIds.BadContinuation, atPath,
+                $"the switch point {Quantity.Format(at)} ({at} tokens) is not a whole number of {length}-token sequences; the nearest valid points are {below} and {above} tokens");
+        }
+        if (at >= earlier.TotalTokens)
+        {
+            Add(found, DiagnosticIds.BadContinuation, atPath,
+                $"the switch point {Quantity.Format(at)} is at or past the end of the earlier recipe '{earlier.Name}' ({Quantity.Format(earlier.TotalTokens)}); switch before {Quantity.Format(earlier.TotalTokens)}");
+        }
+        else if (at <= earlier.StartToken)
+        {
+            Add(found, DiagnosticIds.BadContinuation, atPath,
+                $"the switch point {Quantity.Format(at)} is not after the earlier recipe '{earlier.Name}''s own switch point {Quantity.Format(earlier.StartToken)}; continue the recipe that is in effect at {Quantity.Format(at)}, or switch later");
+        }
+        if (recipe.TotalTokens < at + length && length > 0)
+        {
+            Add(found, DiagnosticIds.BadContinuation, ValuePath.Member("totalTokens"),
+                $"totalTokens is {Quantity.Format(recipe.TotalTokens)}; a continuation switching at {Quantity.Format(at)} runs to at least {Quantity.Format(at + length)} (one sequence more)");
+        }
+        string earlierOrder = string.Join(", ", earlier.Sources.Select(s => s.Name));
+        for (int i = 0; i < earlier.Sources.Count; i++)
+        {
+            var expected = earlier.Sources[i];
+            int position = recipe.IndexOfSource(expected.Name);
+            if (position < 0)
+            {
+                Add(found, DiagnosticIds.BadContinuation, ValuePath.Sources,
+                    $"the earlier recipe's source '{expected.Name}' is missing; a continuation declares every earlier source, first and in order ({earlierOrder}); give one it no longer wants weight 0");
+            }
+            else if (position != i)
+            {
+                Add(found, DiagnosticIds.BadContinuation, ValuePath.Key(ValuePath.Source(expected.Name)),
+                    $"source '{expected.Name}' is declared at position {position + 1}, but the earlier recipe has it at {i + 1}; declare the earlier sources first and in their order: {earlierOrder}");
+            }
+            else if (recipe.Sources[i].Tokens != expected.Tokens)
+            {
+                Add(found, DiagnosticIds.BadContinuation, ValuePath.SourceProperty(expected.Name, "tokens"),
+                    $"source '{expected.Name}' declares {Quantity.Format(recipe.Sources[i].Tokens)} tokens, but the earlier recipe declares {Quantity.Format(expected.Tokens)}; each epoch's order of its sequences depends on it, so keep {Quantity.Format(expected.Tokens)}");
+            }
         }
     }
 
@@ -128,10 +183,17 @@ static class RecipeValidator
                 Add(found, DiagnosticIds.DuplicateName, ValuePath.Combine(path, "name"),
                     $"phase '{phase.Name}' is named twice (names are case-insensitive); give phase {p + 1} another name");
             }
-            if (p == 0 && phase.At != 0)
+            long start = recipe.StartToken;
+            if (phase.At < start)
             {
-                Add(found, DiagnosticIds.BadPhaseOrder, ValuePath.Combine(path, "at"),
-                    $"the first phase '{phase.Name}' starts at {Quantity.Format(phase.At)}; it must start at 0 so that every token has a mix");
+                Add(found, DiagnosticIds.BadContinuation, ValuePath.Combine(path, "at"),
+                    $"phase '{phase.Name}' starts at {Quantity.Format(phase.At)}, before the switch point {Quantity.Format(start)}: the earlier recipe's phases hold until then; start it at {Quantity.Format(start)} or later");
+            }
+            else if (p == 0 && phase.At != start)
+            {
+                Add(found, DiagnosticIds.BadPhaseOrder, ValuePath.Combine(path, "at"), start == 0
+                    ? $"the first phase '{phase.Name}' starts at {Quantity.Format(phase.At)}; it must start at 0 so that every token has a mix"
+                    : $"the first phase '{phase.Name}' starts at {Quantity.Format(phase.At)}; a continuation's first phase starts at its switch point {Quantity.Format(start)} so that every token has a mix");
             }
             else if (p > 0 && phase.At <= phases[p - 1].At)
             {
@@ -146,7 +208,9 @@ static class RecipeValidator
             CheckWeights(recipe, p, found);
         }
 
-        for (int i = 0; i < recipe.Sources.Count; i++)
+        // A continuation gives an earlier source it no longer wants weight 0: that is not an unused declaration.
+        int inherited = recipe.Continues?.Earlier.Sources.Count ?? 0;
+        for (int i = inherited; i < recipe.Sources.Count; i++)
         {
             bool used = false;
             foreach (var phase in phases)
@@ -283,14 +347,20 @@ static class RecipeValidator
     {
         var recipe = schedule.Recipe;
         var points = new List<long>();
-        if (recipe.Schedule.Temperature is null)
+        long end = recipe.TotalTokens;
+        // Every recipe of a continuation's chain over the span it is in effect: the whole run as it will happen.
+        for (Recipe? link = recipe; link is not null; end = link.StartToken, link = link.Continues?.Earlier)
         {
-            foreach (var phase in recipe.Schedule.Phases) points.Add(phase.At);
-        }
-        else
-        {
-            const int steps = 1024;
-            for (int j = 0; j <= steps; j++) points.Add((long)((double)recipe.TotalTokens * j / steps));
+            if (link.Schedule.Temperature is null)
+            {
+                foreach (var phase in link.Schedule.Phases) if (phase.At < end) points.Add(phase.At);
+            }
+            else
+            {
+                const int steps = 1024;
+                long start = link.StartToken;
+                for (int j = 0; j <= steps; j++) points.Add(start + (long)((double)(end - start) * j / steps));
+            }
         }
         int count = recipe.Sources.Count;
         var peaks = new double[count];

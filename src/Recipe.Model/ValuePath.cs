@@ -27,6 +27,9 @@ static class ValuePath
     /// <summary>The phases array of the schedule.</summary>
     public static readonly string Phases = Combine(Schedule, "phases");
 
+    /// <summary>The "continues" object of a continuation.</summary>
+    public static readonly string Continues = Member("continues");
+
     /// <summary>The temperature of a quality-temperature schedule.</summary>
     public static readonly string Temperature = Combine(Schedule, "temperature");
 

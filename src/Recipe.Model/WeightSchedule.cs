@@ -38,6 +38,24 @@ sealed class WeightSchedule
     /// <summary>Unit roundoff of double arithmetic, 2^-53: the relative error of one rounded operation.</summary>
     public const double Roundoff = 1.1102230246251565E-16;
 
+    // A continuation's schedule: the earlier recipe's before the switch, the continuation's own after it.
+    private readonly WeightSchedule? _earlier;
+    private readonly WeightSchedule? _own;
+    private readonly double[]? _atSwitch;
+
+    private WeightSchedule(Recipe recipe, WeightSchedule earlier, WeightSchedule own)
+    {
+        Recipe = recipe;
+        _segments = Array.Empty<WeightSegment>();
+        _earlier = earlier;
+        _own = own;
+        SwitchToken = recipe.StartToken;
+        _atSwitch = new double[recipe.Sources.Count];
+        Array.Copy(earlier.CumulativeTokens(SwitchToken), _atSwitch, earlier.SourceCount);
+        IntegralErrorPerToken = double.NaN;
+        WeightError = double.NaN;
+    }
+
     private WeightSchedule(Recipe recipe, WeightSegment[] segments, TemperatureCoefficients? temperature)
     {
         Recipe = recipe;
@@ -70,7 +88,19 @@ sealed class WeightSchedule
 
     public int SourceCount => Recipe.Sources.Count;
 
-    /// <summary>Step/linear pieces in token order; empty for the temperature schedule.</summary>
+    /// <summary>For a continuation, the schedule of the recipe it continues (with its own chain); otherwise null.</summary>
+    public WeightSchedule? Earlier => _earlier;
+
+    /// <summary>
+    /// For a continuation, its own phases as a schedule from token 0 (<see cref="Recipe.OwnSpan"/>): its token t is
+    /// the run's token <see cref="SwitchToken"/> + t. Null for a recipe that starts a run.
+    /// </summary>
+    public WeightSchedule? Own => _own;
+
+    /// <summary>The token where a continuation's own phases take over (0 for a recipe that starts a run).</summary>
+    public long SwitchToken { get; }
+
+    /// <summary>Step/linear pieces in token order; empty for the temperature schedule and for a continuation (see <see cref="Own"/>).</summary>
     public IReadOnlyList<WeightSegment> Segments => _segments;
 
     /// <summary>Folded constants of the temperature schedule, or null.</summary>
@@ -139,6 +169,10 @@ sealed class WeightSchedule
     /// <summary>Reduces a recipe that <see cref="RecipeValidator"/> found free of errors.</summary>
     public static WeightSchedule For(Recipe recipe)
     {
+        if (recipe.Continues is { } continuation)
+        {
+            return new WeightSchedule(recipe, For(continuation.Earlier), For(recipe.OwnSpan()));
+        }
         var phases = recipe.Schedule.Phases;
         if (recipe.Schedule.Temperature is { } temperature)
         {
@@ -178,6 +212,18 @@ sealed class WeightSchedule
     /// <summary>w(t): the fraction of the mix each source takes at token position <paramref name="token"/>.</summary>
     public void Weights(long token, double[] weights)
     {
+        if (_own is not null)
+        {
+            if (token >= SwitchToken)
+            {
+                _own.Weights(token - SwitchToken, weights);
+                return;
+            }
+            var earlier = _earlier!.Weights(token);
+            Array.Clear(weights, 0, weights.Length);
+            Array.Copy(earlier, weights, earlier.Length);
+            return;
+        }
         if (Temperature is { } temperature)
         {
             temperature.WeightsAt(temperature.Clamp(token), weights);
@@ -199,6 +245,19 @@ sealed class WeightSchedule
     /// <summary>∫₀ᵗ w(s) ds: tokens each source has contributed by position <paramref name="token"/>.</summary>
     public void CumulativeTokens(long token, double[] perSource)
     {
+        if (_own is not null)
+        {
+            if (token > SwitchToken)
+            {
+                _own.CumulativeTokens(token - SwitchToken, perSource);
+                for (int i = 0; i < perSource.Length; i++) perSource[i] += _atSwitch![i];
+                return;
+            }
+            var earlier = _earlier!.CumulativeTokens(token);
+            Array.Clear(perSource, 0, perSource.Length);
+            Array.Copy(earlier, perSource, earlier.Length);
+            return;
+        }
         if (Temperature is { } temperature)
         {
             temperature.CumulativeTokens(token, perSource);
@@ -212,6 +271,11 @@ sealed class WeightSchedule
     /// <summary>∫₀ᵗ w for one source: the same arithmetic as the vector form, so the same bits.</summary>
     public double CumulativeTokens(long token, int source)
     {
+        if (_own is not null)
+        {
+            if (token > SwitchToken) return _atSwitch![source] + _own.CumulativeTokens(token - SwitchToken, source);
+            return source < _earlier!.SourceCount ? _earlier.CumulativeTokens(token, source) : 0;
+        }
         if (Temperature is { } temperature)
         {
             var perSource = s_scratch is { } scratch && scratch.Length == SourceCount ? scratch : (s_scratch = new double[SourceCount]);
@@ -243,6 +307,11 @@ sealed class WeightSchedule
     public double PositionOf(int source, double tokens)
     {
         if (tokens <= 0) return 0;
+        if (_own is not null)
+        {
+            if (tokens <= _atSwitch![source]) return _earlier!.PositionOf(source, tokens);
+            return SwitchToken + _own.PositionOf(source, tokens - _atSwitch[source]);
+        }
         if (Temperature is { } temperature) return temperature.PositionOf(source, tokens);
         for (int p = 0; p < Segments.Count; p++)
         {

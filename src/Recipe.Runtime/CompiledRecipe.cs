@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Recipe.Model;
@@ -19,6 +20,7 @@ public abstract class CompiledRecipe
     private readonly Lazy<Recipe.Model.Recipe> _model;
     private readonly Lazy<WeightSchedule> _schedule;
     private readonly Lazy<PeriodicSchedule?> _closedForm;
+    private readonly Lazy<(CompiledRecipe? Earlier, CompiledRecipe OwnSpan)> _chain;
 
     private protected CompiledRecipe(string name, string hash, int sourceCount, long totalTokens, int sequenceLength, long seed, Func<Recipe.Model.Recipe> model, WeightSchedule? schedule)
     {
@@ -30,7 +32,10 @@ public abstract class CompiledRecipe
         Seed = seed;
         _model = new Lazy<Recipe.Model.Recipe>(model);
         _schedule = schedule is null ? new Lazy<WeightSchedule>(() => WeightSchedule.For(Model)) : new Lazy<WeightSchedule>(schedule);
-        _closedForm = new Lazy<PeriodicSchedule?>(() => PeriodicSchedule.TryCreate(this));
+        _closedForm = new Lazy<PeriodicSchedule?>(() => Model.Continues is null ? PeriodicSchedule.TryCreate(this) : null);
+        _chain = new Lazy<(CompiledRecipe?, CompiledRecipe)>(() => Model.Continues is { } continuation
+            ? (FromRecipe(continuation.Earlier), FromRecipe(Model.OwnSpan()))
+            : (null, this));
     }
 
     public string Name { get; }
@@ -61,6 +66,22 @@ public abstract class CompiledRecipe
     /// <summary>The model's weight schedule of <see cref="Model"/>.</summary>
     public WeightSchedule Schedule => _schedule.Value;
 
+    /// <summary>
+    /// For a continuation, the recipe it continues (with its own chain): this recipe's stream is that one's before
+    /// <see cref="SwitchSample"/>. Null for a recipe that starts a run.
+    /// </summary>
+    public CompiledRecipe? Earlier => _chain.Value.Earlier;
+
+    /// <summary>The first sample drawn under this recipe's own phases: the switch point of a continuation, else 0.</summary>
+    public long SwitchSample => Model.StartToken / SequenceLength;
+
+    /// <summary>
+    /// This recipe's own span as a recipe that starts a run (<see cref="Recipe.Model.Recipe.OwnSpan"/>); the recipe
+    /// itself when it continues nothing. Its stream, ordinals raised by the counts at the switch, is this recipe's
+    /// stream from <see cref="SwitchSample"/> on.
+    /// </summary>
+    internal CompiledRecipe OwnSpan => _chain.Value.OwnSpan;
+
     /// <summary>The stream in closed form when the recipe is a static mix of short period; null otherwise.</summary>
     internal PeriodicSchedule? ClosedForm => _closedForm.Value;
 
@@ -68,7 +89,25 @@ public abstract class CompiledRecipe
     /// Whether reads anywhere need the deadline scheduler's checkpoint index (<see cref="SamplerIndex.Build"/>): every
     /// schedule but a static mix of whole parts, which samples in closed form.
     /// </summary>
-    public bool NeedsIndex => ClosedForm is null;
+    /// <remarks>A continuation needs one where any recipe of its chain does (see <see cref="IndexedRecipes"/>).</remarks>
+    public bool NeedsIndex => IndexedRecipes.Count > 0;
+
+    /// <summary>
+    /// The recipes whose checkpoint indexes the sampler reads: this one, or for a continuation the own span of each
+    /// recipe of its chain (each a recipe that starts a run) that is not a static mix in closed form.
+    /// </summary>
+    public IReadOnlyList<CompiledRecipe> IndexedRecipes
+    {
+        get
+        {
+            var indexed = new List<CompiledRecipe>();
+            for (CompiledRecipe? link = this; link is not null; link = link.Earlier)
+            {
+                if (link.OwnSpan.ClosedForm is null) indexed.Insert(0, link.OwnSpan);
+            }
+            return indexed;
+        }
+    }
 
     /// <summary>Sequences source <paramref name="source"/> declares: its tokens over the sequence length, at least one.</summary>
     public long DeclaredSequences(int source) => Math.Max(1, Model.Sources[source].Tokens / SequenceLength);
@@ -92,7 +131,7 @@ public abstract class CompiledRecipe
     public static CompiledRecipe<ModelIntegral> FromJson(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var checkedRecipe = RecipeJsonReader.Read(File.ReadAllText(path)).Check();
+        var checkedRecipe = JsonRecipeFile.Check(path);
         if (checkedRecipe.Recipe is { } recipe) return FromRecipe(recipe);
         var errors = checkedRecipe.Diagnostics.Where(d => d.Severity == RecipeSeverity.Error)
             .Select(d => $"{path}({d.Span}): {d}");
@@ -108,10 +147,27 @@ public abstract class CompiledRecipe
     /// <param name="sequencesPerSource">Sequences each source holds (the real shards'); the declared ones when empty.</param>
     /// <param name="indexProgress">Reports the index pass, from 0 to 1.</param>
     /// <exception cref="ArgumentException"><paramref name="index"/> belongs to another recipe.</exception>
+    /// <exception cref="ArgumentException"><paramref name="index"/> is given for a continuation, whose chain has an index per recipe (use the overload that takes <c>indexOf</c>).</exception>
     public Sampler CreateSampler(SamplerIndex? index = null, ReadOnlySpan<long> sequencesPerSource = default, IProgress<double>? indexProgress = null)
     {
+        if (index is not null && Earlier is not null) throw new ArgumentException($"Recipe '{Name}' continues '{Earlier.Name}': its sampler reads an index per recipe of the chain; pass them through indexOf.", nameof(index));
         if (index is not null && index.RecipeHash != Hash) throw new ArgumentException($"The index belongs to recipe {index.RecipeHash}, not {Hash}.", nameof(index));
-        return new Sampler(this, sequencesPerSource, ClosedForm ?? CreateScheduler(index ?? BuildIndex(SamplerIndex.DefaultInterval, indexProgress)));
+        return new Sampler(this, sequencesPerSource, Assignment(recipe => index ?? recipe.BuildIndex(SamplerIndex.DefaultInterval, indexProgress)));
+    }
+
+    /// <summary>
+    /// A sampler whose checkpoint indexes come from <paramref name="indexOf"/>, called once for each of
+    /// <see cref="IndexedRecipes"/> (e.g. <see cref="SamplerIndexCache.GetOrBuild"/>).
+    /// </summary>
+    public Sampler CreateSampler(Func<CompiledRecipe, SamplerIndex> indexOf, ReadOnlySpan<long> sequencesPerSource = default)
+    {
+        ArgumentNullException.ThrowIfNull(indexOf);
+        return new Sampler(this, sequencesPerSource, Assignment(recipe =>
+        {
+            var index = indexOf(recipe);
+            if (index.RecipeHash != recipe.Hash) throw new ArgumentException($"The index belongs to recipe {index.RecipeHash}, not {recipe.Hash} ('{recipe.Name}').", nameof(indexOf));
+            return index;
+        }));
     }
 
     /// <summary>
@@ -119,7 +175,20 @@ public abstract class CompiledRecipe
     /// replays the scheduler from sample 0.
     /// </summary>
     public Sampler CreateSequentialSampler(ReadOnlySpan<long> sequencesPerSource = default) =>
-        new(this, sequencesPerSource, ClosedForm ?? CreateScheduler(index: null));
+        new(this, sequencesPerSource, Assignment(static _ => null));
+
+    /// <summary>
+    /// The assignment of the whole stream: the closed form or the scheduler of this recipe, or for a continuation the
+    /// earlier recipe's before the switch and the own span's after it.
+    /// </summary>
+    private ISampleAssignment Assignment(Func<CompiledRecipe, SamplerIndex?> indexOf)
+    {
+        if (Earlier is { } earlier)
+        {
+            return new ContinuedAssignment(earlier.Assignment(indexOf), earlier.SourceCount, SwitchSample, OwnSpan.Assignment(indexOf), SourceCount);
+        }
+        return ClosedForm ?? CreateScheduler(indexOf(this));
+    }
 
     /// <summary>The deadline scheduler's assignment, specialised on the integral.</summary>
     private protected abstract ISampleAssignment CreateScheduler(SamplerIndex? index);
@@ -135,7 +204,7 @@ public abstract class CompiledRecipe
     {
         public static readonly CompiledRecipe<KernelIntegral<TKernel>> Instance = new(
             TKernel.Name, TKernel.Hash, TKernel.SourceCount, TKernel.TotalTokens, TKernel.SequenceLength, TKernel.Seed,
-            () => RecipeJsonReader.Read(TKernel.CanonicalJson).Recipe
+            () => RecipeChain.Check(RecipeJsonReader.Read(TKernel.CanonicalJson)).Recipe
                 ?? throw new InvalidOperationException($"The canonical JSON of recipe '{TKernel.Name}' does not read back; the generator and the runtime disagree."),
             schedule: null, default);
     }
@@ -165,5 +234,7 @@ public sealed class CompiledRecipe<TIntegral> : CompiledRecipe
 
     private protected override ISampleAssignment CreateScheduler(SamplerIndex? index) => new DeadlineAssignment<TIntegral>(this, index);
 
-    internal override SamplerIndex BuildIndex(int interval, IProgress<double>? progress) => SamplerIndex.Build(this, interval, progress);
+    internal override SamplerIndex BuildIndex(int interval, IProgress<double>? progress) => Earlier is null
+        ? SamplerIndex.Build(this, interval, progress)
+        : throw new InvalidOperationException($"Recipe '{Name}' continues '{Earlier.Name}': its stream reads one index per recipe of the chain ({nameof(IndexedRecipes)}); build those.");
 }

@@ -139,7 +139,7 @@ public sealed class InspectTests(InspectFixture data) : IClassFixture<InspectFix
         try
         {
             var sequences = sources.Select(s => s.SequenceCount(recipe.SequenceLength, shifted)).ToArray();
-            check(recipe, sources, CompiledRecipe.FromRecipe(recipe).CreateSampler(null, sequences));
+            check(recipe, sources, CompiledRecipe.FromRecipe(recipe).CreateSampler(index: null, sequences));
         }
         finally
         {

@@ -19,7 +19,7 @@ public
 sealed class RecipeJsonReader
 {
     private static readonly string[] RecipeProperties =
-        { "$schema", "name", "description", "manifest", "totalTokens", "sequenceLength", "seed", "weights", "maxEpochs", "syntheticCap", "sources", "schedule" };
+        { "$schema", "name", "description", "manifest", "continues", "totalTokens", "sequenceLength", "seed", "weights", "maxEpochs", "syntheticCap", "sources", "schedule" };
 
     private static readonly string[] SourceProperties =
         { "tokens", "quality", "synthetic", "maxEpochs", "maxFraction", "files", "format", "license", "description" };
@@ -27,6 +27,7 @@ sealed class RecipeJsonReader
     private static readonly string[] ScheduleProperties = { "interpolation", "phases", "temperature", "weights" };
     private static readonly string[] PhaseProperties = { "name", "at", "weights" };
     private static readonly string[] TemperatureProperties = { "start", "end" };
+    private static readonly string[] ContinuesProperties = { "recipe", "at" };
 
     private readonly LineMap _lines;
     private readonly List<RecipeDiagnostic> _diagnostics = new();
@@ -34,7 +35,13 @@ sealed class RecipeJsonReader
     private readonly List<string> _failedPaths = new();
     private bool _fatal;
 
-    private RecipeJsonReader(string text) => _lines = new LineMap(text);
+    private readonly string _text;
+
+    private RecipeJsonReader(string text)
+    {
+        _text = text;
+        _lines = new LineMap(text);
+    }
 
     /// <summary>Reads a recipe text; see <see cref="ParsedRecipe"/>.</summary>
     public static ParsedRecipe Read(string text)
@@ -109,9 +116,18 @@ sealed class RecipeJsonReader
         return length;
     }
 
-    private ParsedRecipe Result(Recipe? recipe) => new(recipe, _diagnostics, _spans, _failedPaths) { ManifestLink = _manifestLink };
+    private ParsedRecipe Result(Recipe? recipe) => new(recipe, _diagnostics, _spans, _failedPaths)
+    {
+        ManifestLink = _manifestLink,
+        Continues = _continues,
+        StatedSequenceLength = _statedSequenceLength,
+        StatedSeed = _statedSeed,
+    };
 
     private string? _manifestLink;
+    private ContinuationReference? _continues;
+    private long? _statedSequenceLength;
+    private long? _statedSeed;
 
     private void Report(string id, SourceSpan span, string message) =>
         _diagnostics.Add(DiagnosticIds.Create(id, "", message) with { Span = span });
@@ -177,14 +193,33 @@ sealed class RecipeJsonReader
             name = null;
         }
 
+        bool continuation = false;
+        if (members.TryGetValue("continues", out var continuesMember))
+        {
+            // A continuation inherits its sequence length and seed, so neither is required; the reference is resolved
+            // (and the inherited values filled in) by RecipeChain, which sees the other recipes.
+            continuation = true;
+            _continues = ReadContinues(continuesMember.Value);
+            if (_continues is null) _fatal = true;
+        }
+
         long? totalTokens = Require(members, "totalTokens", root, "the recipe", out var total) ? Quantity(total, ValuePath.Member("totalTokens")) : null;
-        long? sequenceLength = Require(members, "sequenceLength", root, "the recipe", out var sequence) ? Integer(sequence, ValuePath.Member("sequenceLength")) : null;
+        long? sequenceLength = null;
+        if (members.TryGetValue("sequenceLength", out var sequence) || (!continuation && Require(members, "sequenceLength", root, "the recipe", out sequence)))
+        {
+            sequenceLength = _statedSequenceLength = Integer(sequence, ValuePath.Member("sequenceLength"));
+        }
+        else if (continuation)
+        {
+            sequenceLength = 0;
+        }
         if (sequenceLength is { } length && (length > int.MaxValue || length < int.MinValue))
         {
             Report(DiagnosticIds.InvalidRunShape, sequence.Value, $"sequenceLength {length} is too large; a sample holds at most {int.MaxValue} tokens");
-            sequenceLength = null;
+            sequenceLength = _statedSequenceLength = null;
         }
-        long seed = members.TryGetValue("seed", out var seedMember) ? Integer(seedMember, ValuePath.Member("seed")) ?? 0 : 0;
+        long seed = 0;
+        if (members.TryGetValue("seed", out var seedMember)) seed = (_statedSeed = Integer(seedMember, ValuePath.Member("seed"))) ?? 0;
         var mode = members.TryGetValue("weights", out var modeMember)
             ? Enum(modeMember, ValuePath.Member("weights"), new[] { "percent", "fraction", "relative" }, new[] { WeightMode.Percent, WeightMode.Fraction, WeightMode.Relative }, WeightMode.Percent)
             : WeightMode.Percent;
@@ -198,7 +233,7 @@ sealed class RecipeJsonReader
         Schedule? schedule = null;
         if (sources is not null && Require(members, "schedule", root, "the recipe", out var scheduleMember))
         {
-            schedule = ReadSchedule(scheduleMember.Value, sources);
+            schedule = ReadSchedule(scheduleMember.Value, sources, _continues?.At ?? 0);
         }
 
         if (name is null || totalTokens is null || sequenceLength is null || sources is null || schedule is null)
@@ -299,7 +334,41 @@ sealed class RecipeJsonReader
         };
     }
 
-    private Schedule? ReadSchedule(JsonNode node, List<Source> sources)
+    /// <summary>
+    /// "continues": { "recipe": path or an embedded recipe object (the canonical form), "at": quantity }. An embedded
+    /// recipe is read by a reader of its own; its problems are reported as one RCP015 at it.
+    /// </summary>
+    private ContinuationReference? ReadContinues(JsonNode node)
+    {
+        string path = ValuePath.Continues;
+        if (node.Kind != JsonKind.Object)
+        {
+            Report(DiagnosticIds.MalformedRecipe, node, RecipeMessages.WrongType("continues", "an object { \"recipe\": \"earlier.recipe.json\", \"at\": \"8T\" }", node.Describe()));
+            return null;
+        }
+        var members = Members(node, path, "\"continues\"", ContinuesProperties);
+        long? at = Require(members, "at", node, "\"continues\"", out var atMember) ? Quantity(atMember, ValuePath.Combine(path, "at")) : null;
+        if (!Require(members, "recipe", node, "\"continues\"", out var recipeMember) || at is null) return null;
+        var value = recipeMember.Value;
+        if (value.Kind == JsonKind.String)
+        {
+            if (value.Text!.Length > 0) return new ContinuationReference(value.Text, at.Value, Embedded: null);
+            Report(DiagnosticIds.MalformedRecipe, value, "\"recipe\" is empty; name the earlier recipe's file relative to this one, e.g. \"llama3-v1.recipe.json\"");
+            return null;
+        }
+        if (value.Kind == JsonKind.Object)
+        {
+            var embedded = Read(_text.Substring(value.Start, value.Length));
+            var problem = embedded.Recipe is null ? embedded.Diagnostics.FirstOrDefault(d => d.Severity == RecipeSeverity.Error) : null;
+            if (embedded.Recipe is not null && problem is null) return new ContinuationReference(null, at.Value, embedded);
+            Report(DiagnosticIds.BadContinuation, value, $"the embedded earlier recipe does not read: {problem?.Message ?? "it has errors"}");
+            return null;
+        }
+        Report(DiagnosticIds.MalformedRecipe, value, RecipeMessages.WrongType("recipe", "the earlier recipe's file name, e.g. \"llama3-v1.recipe.json\"", value.Describe()));
+        return null;
+    }
+
+    private Schedule? ReadSchedule(JsonNode node, List<Source> sources, long start)
     {
         if (node.Kind != JsonKind.Object)
         {
@@ -322,7 +391,7 @@ sealed class RecipeJsonReader
             Remember(ValuePath.PhaseWeights(0), baseWeights);
             var weights = ReadWeights(baseWeights.Value, ValuePath.PhaseWeights(0), "the base weights", sources);
             if (temperature is null || weights is null) return null;
-            return new Schedule(Interpolation.Linear, new[] { new Phase("base", 0, weights.ToEquatableArray()) }.ToEquatableArray(), temperature);
+            return new Schedule(Interpolation.Linear, new[] { new Phase("base", start, weights.ToEquatableArray()) }.ToEquatableArray(), temperature);
         }
         if (members.TryGetValue("weights", out var stray))
         {

@@ -43,11 +43,9 @@ public abstract class LoaderCore : IDisposable
         Report(recipe.Name, Diagnostics, options);
 
         var sequences = SourceChecks.SequenceCounts(sources, recipe.SequenceLength, Shifted);
-        if (index is null && recipe.NeedsIndex)
-        {
-            index = options.IndexCache.GetOrBuild(recipe, SamplerIndex.DefaultInterval, options.IndexProgress, options.Cancellation);
-        }
-        Sampler = recipe.CreateSampler(index, sequences, options.IndexProgress);
+        Sampler = index is null && recipe.NeedsIndex
+            ? recipe.CreateSampler(link => options.IndexCache.GetOrBuild(link, SamplerIndex.DefaultInterval, options.IndexProgress, options.Cancellation), sequences)
+            : recipe.CreateSampler(index, sequences, options.IndexProgress);
         _sources = new List<TokenSource>(sources).ToArray();
         _ownsSources = ownsSources;
         Rank = options.Rank;

@@ -5,7 +5,7 @@ namespace Recipe.Runtime.Sampling;
 /// <summary>
 /// The global sample stream of a compiled recipe: sample i -> (source, ordinal within the source, epoch, sequence
 /// after that epoch's permutation). Exact for every prefix, random access, deterministic on every machine. Made by
-/// <see cref="CompiledRecipe.CreateSampler"/>. It composes two parts: the assignment of each sample to a source and an
+/// <see cref="CompiledRecipe.CreateSampler(SamplerIndex, ReadOnlySpan{long}, IProgress{double})"/>. It composes two parts: the assignment of each sample to a source and an
 /// ordinal (a static mix in closed form, <see cref="PeriodicSchedule"/>, or the deadline scheduler specialised on the
 /// recipe's integral, <see cref="DeadlineAssignment{TIntegral}"/>), called once per fill, and the permutation within
 /// each source (<see cref="SequenceResolver"/>). An instance keeps a cursor for sequential fills and is not
@@ -139,8 +139,25 @@ public sealed class Sampler
     public SamplerState StateAt(long nextSample) => new(nextSample, StreamHash);
 
     /// <summary>Checks that <paramref name="state"/> belongs to this stream and returns where to continue.</summary>
+    /// <remarks>
+    /// A state of a recipe this one continues (directly or down its chain) resumes here when it stands at or before
+    /// the switch that followed that recipe: up to there the two streams are the same samples.
+    /// </remarks>
+    /// <exception cref="InvalidOperationException">The state belongs to another stream, or to an earlier recipe of the chain but past the switch.</exception>
     public long Resume(SamplerState state)
     {
+        if (state.StreamHash != StreamHash && EarlierStream(state.StreamHash) is var (earlier, next))
+        {
+            if (state.NextSample > next.SwitchSample)
+            {
+                string token = global::Recipe.Model.Quantity.Format(next.Model.StartToken);
+                throw new InvalidOperationException(
+                    $"The saved state is at sample {state.NextSample} of recipe '{earlier.Name}' ({earlier.Hash}), past the switch to '{next.Name}' at sample {next.SwitchSample} (token {token}): " +
+                    $"the streams differ after it, so this run cannot resume there. Resume with '{earlier.Name}', or from a state at or before sample {next.SwitchSample}.");
+            }
+            CheckRange(state.NextSample, 0);
+            return state.NextSample;
+        }
         if (state.StreamHash != StreamHash)
         {
             bool sameRecipe = state.StreamHash.Split('-')[0] == Recipe.Hash;
@@ -152,7 +169,17 @@ public sealed class Sampler
         return state.NextSample;
     }
 
-    private static string StreamHashOf(CompiledRecipe recipe, long[] sequences)
+    /// <summary>The recipe down this one's chain whose stream is <paramref name="streamHash"/>, and the recipe that continues it.</summary>
+    private (CompiledRecipe Earlier, CompiledRecipe Next)? EarlierStream(string streamHash)
+    {
+        for (CompiledRecipe next = Recipe; next.Earlier is { } earlier; next = earlier)
+        {
+            if (StreamHashOf(earlier, _resolver.Sequences.Slice(0, earlier.SourceCount)) == streamHash) return (earlier, next);
+        }
+        return null;
+    }
+
+    private static string StreamHashOf(CompiledRecipe recipe, ReadOnlySpan<long> sequences)
     {
         bool declared = true;
         var text = new System.Text.StringBuilder(recipe.Hash);

@@ -48,7 +48,7 @@ public sealed class SamplerIndex
 
     /// <summary>
     /// Runs the deadline scheduler over the whole run once and keeps every <paramref name="interval"/>-th state.
-    /// <see cref="CompiledRecipe.CreateSampler"/> builds one where the sampler needs it; build it here to save it.
+    /// <see cref="CompiledRecipe.CreateSampler(SamplerIndex, ReadOnlySpan{long}, IProgress{double})"/> builds one where the sampler needs it; build it here to save it.
     /// </summary>
     public static SamplerIndex Build(CompiledRecipe recipe, int interval = DefaultInterval, IProgress<double>? progress = null)
     {
