@@ -60,10 +60,10 @@ internal static class TestRecipes
     /// (plus a partial one), random sequence length, weights spanning three decades (shares down to ~0.001 of the mix,
     /// zeros in step/linear phases), phase boundaries at arbitrary token positions (some clustered within a sample).
     /// </summary>
-    public static string RandomJson(Random random, ScheduleKind kind, int sources, long samples)
+    public static string RandomJson(Random random, ScheduleKind kind, int sources, long samples, int? fixedSequenceLength = null)
     {
         int[] lengths = { 1, 2, 7, 64, 1000, 2048, 4096, 8192 };
-        int sequenceLength = random.Next(3) == 0 ? random.Next(1, 8193) : lengths[random.Next(lengths.Length)];
+        int sequenceLength = fixedSequenceLength ?? (random.Next(3) == 0 ? random.Next(1, 8193) : lengths[random.Next(lengths.Length)]);
         long totalTokens = samples * sequenceLength + (sequenceLength > 1 ? random.NextInt64(sequenceLength) : 0);
         var json = new StringBuilder();
         json.Append("{\n  \"name\": \"random-").Append(kind.ToString().ToLowerInvariant()).Append("\",\n");

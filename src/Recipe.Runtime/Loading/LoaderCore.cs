@@ -16,8 +16,10 @@ namespace Recipe.Runtime.Loading;
 /// </summary>
 public abstract class LoaderCore : IDisposable
 {
-    private readonly TokenSource[] _sources;
+    private TokenSource[] _sources;
     private readonly bool _ownsSources;
+    private readonly LoaderOptions _options;
+    private string? _dataRoot;
 
     /// <summary>Checks <paramref name="sources"/> against <paramref name="recipe"/> and sizes every epoch from them.</summary>
     /// <param name="recipe">The compiled recipe.</param>
@@ -33,6 +35,7 @@ public abstract class LoaderCore : IDisposable
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        _options = options;
         var model = recipe.Model;
         SourceChecks.CheckShape(model, sources);
         Recipe = recipe;
@@ -43,9 +46,7 @@ public abstract class LoaderCore : IDisposable
         Report(recipe.Name, Diagnostics, options);
 
         var sequences = SourceChecks.SequenceCounts(sources, recipe.SequenceLength, Shifted);
-        Sampler = index is null && recipe.NeedsIndex
-            ? recipe.CreateSampler(link => options.IndexCache.GetOrBuild(link, SamplerIndex.DefaultInterval, options.IndexProgress, options.Cancellation), sequences)
-            : recipe.CreateSampler(index, sequences, options.IndexProgress);
+        Sampler = index is null && recipe.NeedsIndex ? CreateSampler(recipe, sequences) : recipe.CreateSampler(index, sequences, options.IndexProgress);
         _sources = new List<TokenSource>(sources).ToArray();
         _ownsSources = ownsSources;
         Rank = options.Rank;
@@ -54,8 +55,8 @@ public abstract class LoaderCore : IDisposable
         Plan = new StepPlan(BatchSizes, WorldSize, origin: 0, recipe.Samples);
     }
 
-    /// <summary>The recipe.</summary>
-    public CompiledRecipe Recipe { get; }
+    /// <summary>The recipe (the continuation, after <see cref="SwitchTo"/>).</summary>
+    public CompiledRecipe Recipe { get; private set; }
 
     /// <summary>The recipe hash plus a fingerprint of the real sequence counts: what <see cref="State"/> carries.</summary>
     public string StreamHash => Sampler.StreamHash;
@@ -64,7 +65,7 @@ public abstract class LoaderCore : IDisposable
     public IReadOnlyList<TokenSource> Sources => _sources;
 
     /// <summary>What the source checks found (RCP013, RCP002), whether or not it was thrown or logged.</summary>
-    public IReadOnlyList<RecipeDiagnostic> Diagnostics { get; }
+    public IReadOnlyList<RecipeDiagnostic> Diagnostics { get; private set; }
 
     /// <summary>Sequences per source: the permutation domain of one epoch, from the real token counts.</summary>
     public ReadOnlySpan<long> SequencesPerSource => Sampler.SequencesPerSource;
@@ -113,7 +114,7 @@ public abstract class LoaderCore : IDisposable
     protected bool Shifted { get; }
 
     /// <summary>The stream. Not thread-safe: one assembling thread at a time.</summary>
-    protected Sampler Sampler { get; }
+    protected Sampler Sampler { get; private set; }
 
     /// <summary>Whether <see cref="Dispose"/> has run.</summary>
     protected bool IsDisposed { get; private set; }
@@ -141,6 +142,75 @@ public abstract class LoaderCore : IDisposable
         DiscardInFlight(step);
         NextStep = step;
     }
+
+    /// <summary>
+    /// Goes on reading <paramref name="continuation"/>, a continuation of the recipe being read (directly or down its
+    /// chain), from the next step: the samples already returned are the same in both streams as long as the loader
+    /// stands at or before the switch, so nothing is lost or read twice. The open sources are kept; the sources the
+    /// continuation adds are opened under the data root (a loader opened with <c>Open</c>) or given in
+    /// <paramref name="addedSources"/>, which the loader then owns. Batches in flight are discarded; the step numbers
+    /// go on.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="continuation"/> does not continue this loader's recipe, or sources it adds are missing.</exception>
+    /// <exception cref="InvalidOperationException">The loader has read past the switch (the message names it), or it cannot take added sources.</exception>
+    public void SwitchTo(CompiledRecipe continuation, IReadOnlyList<TokenSource>? addedSources = null)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        ArgumentNullException.ThrowIfNull(continuation);
+        CompiledRecipe? next = continuation;
+        while (next is not null && next.Earlier?.Hash != Recipe.Hash) next = next.Earlier;
+        if (next is null)
+        {
+            throw new ArgumentException($"Recipe '{continuation.Name}' ({continuation.Hash}) does not continue '{Recipe.Name}' ({Recipe.Hash}), which this loader reads; switching would change the samples already read.", nameof(continuation));
+        }
+        if (NextSample > next.SwitchSample)
+        {
+            throw new InvalidOperationException($"The loader is at sample {NextSample} of '{Recipe.Name}', past the switch to '{next.Name}' at sample {next.SwitchSample}: the streams differ from there. Switch at or before it, or restore a state taken then.");
+        }
+        int added = continuation.SourceCount - _sources.Length;
+        if (added > 0 && !AcceptsAddedSources)
+        {
+            throw new InvalidOperationException($"'{continuation.Name}' adds {added} source(s), which this loader cannot take while running; open a loader of '{continuation.Name}' and restore this loader's State into it.");
+        }
+        if (added > 0 && addedSources is null && _dataRoot is null)
+        {
+            throw new ArgumentException($"'{continuation.Name}' adds {added} source(s) and this loader was not opened from a data root; pass them opened, in declaration order.", nameof(addedSources));
+        }
+        if (addedSources is not null && addedSources.Count != added)
+        {
+            throw new ArgumentException($"'{continuation.Name}' adds {added} source(s); {addedSources.Count} were given.", nameof(addedSources));
+        }
+        var opened = addedSources ?? (added > 0 ? OpenSources(continuation, _dataRoot!, _options, skip: _sources.Length) : Array.Empty<TokenSource>());
+        try
+        {
+            var sources = _sources.Concat(opened).ToArray();
+            SourceChecks.CheckShape(continuation.Model, sources);
+            var diagnostics = SourceChecks.Check(continuation.Model, sources, Shifted, _dataRoot is null ? null : "data root " + _dataRoot);
+            Report(continuation.Name, diagnostics, _options);
+            var sequences = SourceChecks.SequenceCounts(sources, continuation.SequenceLength, Shifted);
+            var sampler = continuation.NeedsIndex ? CreateSampler(continuation, sequences) : continuation.CreateSampler(index: null, sequences);
+            long step = NextStep;
+            DiscardInFlight(step);
+            Recipe = continuation;
+            Sampler = sampler;
+            Diagnostics = diagnostics;
+            _sources = sources;
+            Plan = new StepPlan(BatchSizes, WorldSize, Plan.Origin, continuation.Samples);
+            NextStep = step;
+        }
+        catch
+        {
+            if (addedSources is null) foreach (var source in opened) source.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether <see cref="SwitchTo"/> may add sources (a loader whose per-source state is sized once says no).</summary>
+    protected virtual bool AcceptsAddedSources => true;
+
+    /// <summary>A sampler of <paramref name="recipe"/> over <paramref name="sequences"/>, each index of its chain from the options' cache.</summary>
+    private Sampler CreateSampler(CompiledRecipe recipe, long[] sequences) =>
+        recipe.CreateSampler(link => _options.IndexCache.GetOrBuild(link, SamplerIndex.DefaultInterval, _options.IndexProgress, _options.Cancellation), sequences);
 
     /// <summary>The first global sample of this rank's rows at <paramref name="step"/>, and how many rows it takes.</summary>
     protected (long FirstSample, int Rows) RowsOf(long step)
@@ -184,7 +254,11 @@ public abstract class LoaderCore : IDisposable
     /// </summary>
     /// <exception cref="ArgumentException">A source has no files, or <see cref="LoaderOptions.SourceFiles"/> names a source the recipe does not declare.</exception>
     /// <exception cref="UnauthorizedAccessException">A pattern reaches outside the data root.</exception>
-    public static IReadOnlyList<TokenSource> OpenSources(CompiledRecipe recipe, string dataRoot, LoaderOptions? options = null)
+    public static IReadOnlyList<TokenSource> OpenSources(CompiledRecipe recipe, string dataRoot, LoaderOptions? options = null) =>
+        OpenSources(recipe, dataRoot, options, skip: 0);
+
+    /// <summary>The sources of <paramref name="recipe"/> from declaration <paramref name="skip"/> on (those a continuation adds).</summary>
+    private static TokenSource[] OpenSources(CompiledRecipe recipe, string dataRoot, LoaderOptions? options, int skip)
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(dataRoot);
@@ -203,7 +277,7 @@ public abstract class LoaderCore : IDisposable
         var sources = new List<TokenSource>(recipe.SourceCount);
         try
         {
-            foreach (var source in declared)
+            foreach (var source in declared.Skip(skip))
             {
                 IReadOnlyList<string> files = given is not null && given.TryGetValue(source.Name, out var chosen) ? chosen : source.Files;
                 if (files.Count == 0)
@@ -221,7 +295,7 @@ public abstract class LoaderCore : IDisposable
             foreach (var source in sources) source.Dispose();
             throw;
         }
-        return sources;
+        return sources.ToArray();
     }
 
     /// <summary>
@@ -229,12 +303,15 @@ public abstract class LoaderCore : IDisposable
     /// them, unmapping them when the creation throws.
     /// </summary>
     protected static TLoader Open<TLoader>(CompiledRecipe recipe, string dataRoot, LoaderOptions options, Func<IReadOnlyList<TokenSource>, string, TLoader> create)
+        where TLoader : LoaderCore
     {
         ArgumentNullException.ThrowIfNull(options);
         var sources = OpenSources(recipe, dataRoot, options);
         try
         {
-            return create(sources, "data root " + dataRoot);
+            var loader = create(sources, "data root " + dataRoot);
+            loader._dataRoot = dataRoot;
+            return loader;
         }
         catch
         {
