@@ -101,7 +101,7 @@ static class RecipeValidator
         if (recipe.TotalTokens < at + length && length > 0)
         {
             Add(found, DiagnosticIds.BadContinuation, ValuePath.Member("totalTokens"),
-                $"totalTokens is {Quantity.Format(recipe.TotalTokens)}; a continuation switching at {Quantity.Format(at)} runs to at least {Quantity.Format(at + length)} (one sequence more)");
+                $"totalTokens is {Quantity.Format(recipe.TotalTokens)}; a continuation switching at {Quantity.Format(at)} runs at least one sequence past it: at least {at + length} tokens");
         }
         string earlierOrder = string.Join(", ", earlier.Sources.Select(s => s.Name));
         for (int i = 0; i < earlier.Sources.Count; i++)
@@ -115,8 +115,10 @@ static class RecipeValidator
             }
             else if (position != i)
             {
+                // One finding for the order: every source after the first one out of place moves too.
                 Add(found, DiagnosticIds.BadContinuation, ValuePath.Key(ValuePath.Source(expected.Name)),
                     $"source '{expected.Name}' is declared at position {position + 1}, but the earlier recipe has it at {i + 1}; declare the earlier sources first and in their order: {earlierOrder}");
+                return;
             }
             else if (recipe.Sources[i].Tokens != expected.Tokens)
             {
