@@ -78,9 +78,8 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         """Continues right after the batch whose "state" this is, on any world size and batch size; RecipeError for another recipe or stream."""
         if not isinstance(state, dict) or "recipeHash" not in state or "nextSample" not in state:
             raise RecipeError(f"loader state must be a batch's \"state\" dict with \"recipeHash\" and \"nextSample\", not {state!r}")
-        hash_ = str(state["recipeHash"])
-        if hash_.split("-")[0] != self.recipe.hash:
-            raise RecipeError(f"the state belongs to recipe {hash_}, but this dataset reads recipe '{self.recipe.name}' ({self.recipe.hash}); resuming would change the data stream")
+        # The library decides whether the state belongs to this stream: another recipe's is refused, and so is one of
+        # a recipe this one continues taken past the switch; one taken at or before the switch resumes.
         # Reopened with the state, so that the restore also sets the step count (a state off this shape's step
         # boundaries starts the steps at its sample); a refused state leaves the dataset as it was.
         previous_origin, previous_loader = self._origin, self._loader_here

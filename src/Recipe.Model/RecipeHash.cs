@@ -36,7 +36,16 @@ static class RecipeHash
     }
 
     /// <summary>The canonical JSON text (one line).</summary>
-    public static string CanonicalJson(Recipe recipe, bool includeProse = true)
+    public static string CanonicalJson(Recipe recipe, bool includeProse = true) => CanonicalJson(recipe, includeProse, earlierFile: null);
+
+    /// <summary>
+    /// A continuation's canonical JSON with the recipe it continues named by its file (relative to this one's)
+    /// instead of embedded: a link of a chain kept as files. It reads back, through the files, into an equal recipe.
+    /// </summary>
+    public static string LinkJson(Recipe recipe, string earlierFile) =>
+        CanonicalJson(recipe, includeProse: true, earlierFile ?? throw new ArgumentNullException(nameof(earlierFile)));
+
+    private static string CanonicalJson(Recipe recipe, bool includeProse, string? earlierFile)
     {
         var json = new StringBuilder();
         json.Append('{');
@@ -45,7 +54,8 @@ static class RecipeHash
         // A continuation embeds the recipe it continues, so the text stands alone and the hash covers the whole chain.
         if (recipe.Continues is { } continuation)
         {
-            Member(json, "continues", "{\"at\":" + Long(continuation.At) + ",\"recipe\":" + CanonicalJson(continuation.Earlier, includeProse) + "}");
+            string earlier = earlierFile is null ? CanonicalJson(continuation.Earlier, includeProse) : Str(earlierFile);
+            Member(json, "continues", "{\"at\":" + Long(continuation.At) + ",\"recipe\":" + earlier + "}");
         }
         Member(json, "totalTokens", Long(recipe.TotalTokens));
         Member(json, "sequenceLength", Long(recipe.SequenceLength));

@@ -147,7 +147,7 @@ public class ContinuationTests(ITestOutputHelper output)
             var links = chain.Chain();
             for (int i = 0; i < links.Count; i++)
             {
-                File.WriteAllText(Path.Combine(dir, $"v{i + 1}.recipe.json"), FileText(links[i], i == 0 ? null : $"v{i}.recipe.json"));
+                File.WriteAllText(Path.Combine(dir, $"v{i + 1}.recipe.json"), i == 0 ? RecipeHash.CanonicalJson(links[i]) : RecipeHash.LinkJson(links[i], $"v{i}.recipe.json"));
             }
             var fromFiles = CompiledRecipe.FromJson(Path.Combine(dir, $"v{links.Count}.recipe.json"));
             var fromModel = CompiledRecipe.FromRecipe(chain);
@@ -164,17 +164,6 @@ public class ContinuationTests(ITestOutputHelper output)
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    /// <summary>A recipe file: the canonical JSON of one link, its "continues" naming the earlier file instead of embedding it, L and seed left to inherit.</summary>
-    private static string FileText(Recipe.Model.Recipe link, string? earlierFile)
-    {
-        if (earlierFile is null) return RecipeHash.CanonicalJson(link);
-        var own = link with { Continues = null };
-        string json = RecipeHash.CanonicalJson(own);
-        json = json.Replace($",\"sequenceLength\":{link.SequenceLength},\"seed\":{link.Seed}", "");
-        return json.Insert(json.IndexOf(",\"totalTokens\"", StringComparison.Ordinal),
-            $",\"continues\":{{\"recipe\":\"{earlierFile}\",\"at\":{link.Continues!.At}}}");
     }
 
     private static long[] SequencesOf(CompiledRecipe recipe, int sources) =>
