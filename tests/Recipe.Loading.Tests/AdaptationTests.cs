@@ -229,3 +229,87 @@ public sealed class AdaptationTests : IDisposable
         Directory.Delete(_chain + "-none", recursive: true);
     }
 }
+
+/// <summary>Two data-parallel ranks in one process, each on its own thread, with an all-reduce over a barrier.</summary>
+public sealed class MultiRankAdaptationTests : IDisposable
+{
+    private readonly string _chain = Path.Combine(Path.GetTempPath(), "recipe-chain-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_chain)) Directory.Delete(_chain, recursive: true);
+    }
+
+    /// <summary>Sums each rank's numbers: every rank blocks until all have given theirs, as torch.distributed.all_reduce does.</summary>
+    private sealed class AllReduce(int ranks)
+    {
+        private readonly System.Threading.Barrier _barrier = new(ranks);
+        private readonly double[][] _given = new double[ranks][];
+
+        public double[] Sum(int rank, double[] values)
+        {
+            _given[rank] = values;
+            _barrier.SignalAndWait();
+            var sum = new double[values.Length];
+            foreach (var given in _given) for (int i = 0; i < sum.Length; i++) sum[i] += given[i];
+            _barrier.SignalAndWait();
+            return sum;
+        }
+    }
+
+    [Fact]
+    public void Ranks_decide_alike_rank_0_writes_and_together_they_read_the_last_links_stream()
+    {
+        using var data = FixtureData.Create();
+        var recipe = CompiledRecipe.FromRecipe(FixtureData.Recipe());
+        var reduce = new AllReduce(2);
+        var rows = new List<SampleRef>[2];
+        var decisions = new int[2];
+        var threads = Enumerable.Range(0, 2).Select(rank => new System.Threading.Thread(() =>
+        {
+            var adapter = new MixAdapter(recipe, _chain, new OdmPolicy(3), new MixAdapterOptions
+            {
+                EverySamples = 400,
+                WritesLinks = rank == 0,
+                AllReduce = values => reduce.Sum(rank, values),
+                IndexCache = SamplerIndexCache.Disabled,
+            });
+            using var loader = BatchLoader.Open(recipe, data.Root, new LoaderOptions { BatchSize = 4, Rank = rank, WorldSize = 2, Log = null, IndexCache = SamplerIndexCache.Disabled });
+            adapter.Follow(loader);
+            rows[rank] = new List<SampleRef>();
+            var losses = new float[4];
+            while (loader.TryNext(out var batch))
+            {
+                // Each rank sees other rows, so only the reduced statistics are the same on both.
+                for (int r = 0; r < batch.Rows; r++)
+                {
+                    rows[rank].Add(batch.Samples[r]);
+                    losses[r] = batch.SourceIds[r] + 1 + rank * 0.5f;
+                }
+                adapter.Update(batch.SourceIds.Slice(0, batch.Rows), losses.AsSpan(0, batch.Rows));
+                adapter.Step(loader.NextSample);
+            }
+            decisions[rank] = adapter.Decisions;
+        })).ToArray();
+        foreach (var thread in threads) thread.Start();
+        foreach (var thread in threads) thread.Join();
+
+        Assert.True(decisions[0] >= 10);
+        Assert.Equal(decisions[0], decisions[1]);
+        var last = CompiledRecipe.FromJson(Path.Combine(_chain, $"loader-fixture.{decisions[0]}.recipe.json"));
+        var stream = Streams(last);
+        // Step s holds rank 0's 4 rows then rank 1's.
+        for (int s = 0; s < rows[0].Count / 4; s++)
+        {
+            Assert.Equal(stream.Skip(s * 8).Take(4), rows[0].Skip(s * 4).Take(4));
+            Assert.Equal(stream.Skip(s * 8 + 4).Take(4), rows[1].Skip(s * 4).Take(4));
+        }
+    }
+
+    private static SampleRef[] Streams(CompiledRecipe recipe)
+    {
+        var all = new SampleRef[recipe.Samples];
+        recipe.CreateSequentialSampler().Fill(0, all);
+        return all;
+    }
+}
