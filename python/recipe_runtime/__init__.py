@@ -18,7 +18,7 @@ import numpy as np
 
 from ._native import ABI_VERSION, RecipeError, RecipeNotFound, native
 
-__all__ = ["ABI_VERSION", "Library", "MixMonitor", "Recipe", "RecipeError", "RecipeNotFound", "load"]
+__all__ = ["ABI_VERSION", "Library", "MixAdapter", "MixMonitor", "Recipe", "RecipeError", "RecipeNotFound", "load"]
 
 
 def load(path) -> "Library":
@@ -189,3 +189,6 @@ def _to_numpy(values):
     if hasattr(values, "detach"):
         return values.detach().cpu().numpy()
     return np.asarray(values)
+
+
+from .adapt import MixAdapter  # noqa: E402  (it uses the classes above)

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import threading
 
-ABI_VERSION = 2
+ABI_VERSION = 3
 
 OK = 0
 ERROR = 1
@@ -57,6 +57,14 @@ _SIGNATURES = {
     "recipe_monitor_open": ([ctypes.c_int64, _c_long_p], ctypes.c_int32),
     "recipe_monitor_update": ([ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64], ctypes.c_int32),
     "recipe_monitor_report_json": ([ctypes.c_int64, ctypes.c_char_p, ctypes.c_int64, _c_long_p], ctypes.c_int32),
+    "recipe_loader_switch": ([ctypes.c_int64, ctypes.c_int64], ctypes.c_int32),
+    "recipe_adapter_open": ([ctypes.c_int64, ctypes.c_char_p, ctypes.c_char_p, _c_long_p], ctypes.c_int32),
+    "recipe_adapter_update": ([ctypes.c_int64, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64], ctypes.c_int32),
+    "recipe_adapter_window": ([ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int32)], ctypes.c_int32),
+    "recipe_adapter_decide": ([ctypes.c_int64, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64, ctypes.c_char_p, ctypes.c_int64, _c_long_p], ctypes.c_int32),
+    "recipe_adapter_set_weights": ([ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64], ctypes.c_int32),
+    "recipe_adapter_info_json": ([ctypes.c_int64, ctypes.c_char_p, ctypes.c_int64, _c_long_p], ctypes.c_int32),
+    "recipe_adapter_restore": ([ctypes.c_int64, ctypes.c_char_p], ctypes.c_int32),
     "recipe_release": ([ctypes.c_int64], ctypes.c_int32),
 }
 

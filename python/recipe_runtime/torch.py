@@ -33,9 +33,14 @@ class RecipeDataset(torch.utils.data.IterableDataset):
     `batch_size` is the rows per rank, an int, or a schedule [(start_sample, rows_per_rank), ...] (the first at sample
     0, starts increasing): a change takes effect at the first step boundary at or after its start, e.g. a ramp
     [(0, 4), (4096, 8)]; every rank and worker computes the same steps with no communication.
+
+    `chain_dir`: the folder where a MixAdapter writes its decisions (`<name>.<k>.recipe.json`, continuations of the
+    recipe). Every process follows the chain: before each batch it takes up the links written since, so a sample is
+    drawn under the latest link whose switch point is at or before it. A link that arrives after a worker assembled a
+    batch past its switch point is an error that says to raise the adapter's lag_samples.
     """
 
-    def __init__(self, recipe: Recipe, data_root, batch_size, shifted: bool = False, rank=None, world_size=None):
+    def __init__(self, recipe: Recipe, data_root, batch_size, shifted: bool = False, rank=None, world_size=None, chain_dir=None):
         super().__init__()
         if not isinstance(recipe, Recipe):
             raise RecipeError(f"RecipeDataset needs a recipe_runtime.Recipe (lib[name] or lib.from_json(path)), not {type(recipe).__name__}")
@@ -55,9 +60,11 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         self.rank = int(rank)
         self.world_size = int(world_size)
         self._start_step = 0
+        self.chain_dir = None if chain_dir is None else os.path.abspath(os.fspath(chain_dir))
         # The state this dataset resumed from: every process's loader restores it, so all cut the same steps.
         self._origin = None
         self._loader_here = None
+        self._links = []
         # Opened here so that bad input (a missing or truncated shard, a bad rank) fails at construction, in the trainer.
         info = self._loader()[1]
         self.steps: int = info["steps"]
@@ -116,13 +123,29 @@ class RecipeDataset(torch.utils.data.IterableDataset):
                 what=f"recipe '{self.recipe.name}', data root {self.data_root}",
             )
             handle = _Handle(lib, value)
+            links = self._follow(lib, value, 0)
             if self._origin is not None:
                 step = ctypes.c_int64(0)
                 lib.check(lib.loader_restore(value, json.dumps(self._origin).encode("utf-8"), ctypes.byref(step)), f"recipe '{self.recipe.name}' loader state")
                 self._origin_step = step.value
             info = lib.json(lib.loader_info_json, value)
-            here = self._loader_here = (handle, info)
+            here = self._loader_here = (handle, info, links)
         return here[0].value, here[1]
+
+    def _follow(self, lib, loader: int, links: int) -> int:
+        """Switches the loader to each link of the chain written after link `links`; returns the links taken."""
+        if self.chain_dir is None:
+            return links
+        while True:
+            path = os.path.join(self.chain_dir, f"{self.recipe.name}.{links + 1}.recipe.json")
+            if not os.path.exists(path):
+                return links
+            link = self.recipe.library.from_json(path)
+            if link.samples != self.recipe.samples:
+                raise RecipeError(f"{path}: a run of {link.samples} samples, but recipe '{self.recipe.name}' has {self.recipe.samples}; a chain this dataset follows keeps the run's length")
+            lib.check(lib.loader_switch(loader, link._handle()), f"{path} (raise the MixAdapter's lag_samples if this worker read past its switch point)")
+            self._links.append(link)  # keeps the link's handle open while the loader reads it
+            links += 1
 
     def __iter__(self):
         worker = torch.utils.data.get_worker_info()
@@ -138,7 +161,14 @@ class RecipeDataset(torch.utils.data.IterableDataset):
         # A worker's batches travel to the trainer through shared memory: allocated there (as default_collate does),
         # they are not copied again on the way.
         empty = _shared_empty if worker is not None else _empty
+        template = json.loads(self._loader_here[1]["state"])
         for step in range(self._start_step + first, self.steps, stride):
+            if self.chain_dir is not None:
+                links = self._follow(lib, handle, self._loader_here[2])
+                if links != self._loader_here[2]:
+                    info = lib.json(lib.loader_info_json, handle)
+                    self._loader_here = (self._loader_here[0], info, links)
+                    template = json.loads(info["state"])
             check(step_of(handle, step, ctypes.byref(first_sample), ctypes.byref(rows_here)), what)
             rows = rows_here.value
             tokens = empty((rows, width), torch.int32)
@@ -146,7 +176,7 @@ class RecipeDataset(torch.utils.data.IterableDataset):
             ordinals = empty((rows,), torch.int64)
             # The native side writes straight into the tensors' memory.
             check(fill(handle, step, tokens.data_ptr(), source_ids.data_ptr(), ordinals.data_ptr()), what)
-            state = dict(self._state_template)
+            state = dict(template)
             state["nextSample"] = first_sample.value + rows * world
             state["writtenBy"] = {"worldSize": world, "rowsPerRank": rows}
             yield {"tokens": tokens, "source_ids": source_ids, "ordinals": ordinals, "state": state}
@@ -154,6 +184,7 @@ class RecipeDataset(torch.utils.data.IterableDataset):
     def __getstate__(self):
         state = self.__dict__.copy()
         state["_loader_here"] = None  # a handle of this process; the receiving process opens its own
+        state["_links"] = []
         return state
 
 

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using Recipe.Runtime.Adaptation;
 
 namespace Recipe.Native;
 
@@ -21,10 +22,10 @@ namespace Recipe.Native;
 /// <see cref="Status.BufferTooSmall"/>.</item>
 /// </list>
 /// </summary>
-public static unsafe class NativeExports
+public static unsafe partial class NativeExports
 {
     /// <summary>The version of this ABI; a caller refuses a library of another version.</summary>
-    public const int AbiVersion = 2;
+    public const int AbiVersion = 3;
 
     /// <summary>The status every function returns.</summary>
     public enum Status
@@ -417,7 +418,7 @@ public static unsafe class NativeExports
         {
             if (Handles.TryGetValue(handle, out var value) && value is T typed) return typed;
         }
-        string kind = typeof(T) == typeof(NativeRecipe) ? "recipe" : typeof(T) == typeof(NativeLoader) ? "loader" : "monitor";
+        string kind = typeof(T) == typeof(NativeRecipe) ? "recipe" : typeof(T) == typeof(NativeLoader) ? "loader" : typeof(T) == typeof(MixAdapter) ? "mix adapter" : "monitor";
         throw new HandleException($"handle {handle} is not an open {kind}");
     }
 

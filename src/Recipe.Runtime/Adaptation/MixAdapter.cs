@@ -102,6 +102,9 @@ public sealed class MixAdapter
         _windowStart = Decisions == 0 ? 0 : Current.SwitchSample - options.LagSamples;
     }
 
+    /// <summary>The policy that proposes the weights.</summary>
+    public IMixPolicy Policy => _policy;
+
     /// <summary>The latest link: the recipe the run reads from its switch point on.</summary>
     public CompiledRecipe Current { get; private set; }
 
@@ -138,20 +141,39 @@ public sealed class MixAdapter
 
     /// <summary>
     /// Called after each step with the global index of the next sample to train on: decides when a window is full,
-    /// writes the link and returns the decision (null otherwise, and once the run is too near its end to switch).
+    /// writes the link and returns the decision (null otherwise, and once the run is too near its end to switch). With
+    /// <see cref="MixAdapterOptions.AllReduce"/>, the window's statistics are summed over the ranks first.
     /// </summary>
     public MixDecision? Step(long nextSample)
     {
-        if (nextSample - _windowStart < _options.EverySamples) return null;
-        long switchSample = nextSample + _options.LagSamples;
-        if (switchSample >= Current.Samples - 1 || switchSample <= Current.SwitchSample) return null;
+        if (!IsDue(nextSample)) return null;
+        var sums = WindowSums();
+        if (_options.AllReduce is { } allReduce) sums = allReduce(sums);
+        return Decide(nextSample, sums);
+    }
 
-        var sums = _lossSums.Concat(_rows).ToArray();
-        if (_options.AllReduce is { } allReduce)
-        {
-            sums = allReduce(sums);
-            if (sums.Length != 2 * _rows.Length) throw new InvalidOperationException($"The all-reduce returned {sums.Length} numbers for {2 * _rows.Length}.");
-        }
+    /// <summary>Whether a decision is due after the step that ends before <paramref name="nextSample"/> (a window is full and the run can still switch).</summary>
+    public bool IsDue(long nextSample)
+    {
+        long switchSample = nextSample + _options.LagSamples;
+        return nextSample - _windowStart >= _options.EverySamples && switchSample < Current.Samples - 1 && switchSample > Current.SwitchSample;
+    }
+
+    /// <summary>This process's statistics of the window: each source's loss sum, then each source's rows (2·K numbers) to sum over the ranks.</summary>
+    public double[] WindowSums() => _lossSums.Concat(_rows).ToArray();
+
+    /// <summary>
+    /// The decision at <paramref name="nextSample"/> from the window's statistics summed over all ranks
+    /// (<see cref="WindowSums"/> of each, added): the policy, the limits, the link written (by the rank that writes)
+    /// and checked. Every rank calls it with the same sums, so every rank decides alike.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No decision is due at <paramref name="nextSample"/>.</exception>
+    public MixDecision Decide(long nextSample, IReadOnlyList<double> sums)
+    {
+        ArgumentNullException.ThrowIfNull(sums);
+        if (!IsDue(nextSample)) throw new InvalidOperationException($"No decision is due at sample {nextSample} (window from {_windowStart}, every {_options.EverySamples} samples, run of {Current.Samples}).");
+        if (sums.Count != 2 * _rows.Length) throw new ArgumentException($"The statistics of {_rows.Length} sources are {2 * _rows.Length} numbers, not {sums.Count}.", nameof(sums));
+        long switchSample = nextSample + _options.LagSamples;
         var model = Current.Model;
         int count = model.Sources.Count;
         var sampler = Current.CreateSampler(link => _options.IndexCache.GetOrBuild(link));
