@@ -27,7 +27,7 @@ internal static class Bench
         if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1, not {batchSize}");
         if (batches < 1) throw new UsageException($"--batches must be at least 1, not {batches}");
         var compiled = CompiledRecipe.FromRecipe(recipe);
-        var index = compiled.NeedsIndex ? BuildIndex(io, compiled, progress) : null;
+        var index = compiled.NeedsIndex ? CachedIndex(io, compiled, progress) : null;
         var sources = BatchLoader.OpenSources(compiled, dataRoot);
         try
         {
@@ -76,10 +76,14 @@ internal static class Bench
         }
     }
 
-    private static SamplerIndex BuildIndex(CliIO io, CompiledRecipe recipe, bool progress)
+    // The loaders' cache (SamplerIndexCache.Default): a recipe opened, inspected or benchmarked before is not indexed
+    // again and shows no pass; otherwise the pass is shown and its index saved for the next open.
+    private static SamplerIndex CachedIndex(CliIO io, CompiledRecipe recipe, bool progress)
     {
+        var cache = SamplerIndexCache.Default;
+        if (cache.TryGet(recipe) is { } cached) return cached;
         using var bar = io.Progress("indexing", recipe.Samples, progress);
-        var index = SamplerIndex.Build(recipe, progress: new FractionProgress(bar, recipe.Samples));
+        var index = cache.GetOrBuild(recipe, progress: new FractionProgress(bar, recipe.Samples));
         bar.Finish();
         return index;
     }

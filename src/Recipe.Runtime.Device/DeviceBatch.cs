@@ -1,5 +1,4 @@
 using System;
-using System.Runtime.InteropServices;
 using ILGPU;
 using ILGPU.Runtime;
 using Recipe.Runtime.Sampling;
@@ -82,7 +81,10 @@ public sealed class DeviceBatch
     {
         long tokens = (long)Rows * Width;
         if (destination.Length < tokens) throw new ArgumentException($"The batch holds {tokens} tokens; the destination has room for {destination.Length}.", nameof(destination));
-        Tokens.CopyToCPU(ref MemoryMarshal.GetReference(destination), tokens);
+        // The span overload pins the destination for the copy. ILGPU's CopyToCPU(ref T, length) takes a raw pointer
+        // to an unpinned managed array and allocates before copying: a GC in between moves the array, and the copy
+        // writes the old address (stale tokens here, a corrupted heap elsewhere).
+        Tokens.CopyToCPU(destination.Slice(0, (int)tokens));
     }
 
     /// <summary>The tokens, copied to a new host array.</summary>
@@ -121,18 +123,19 @@ public sealed class DeviceBatch
 
     /// <summary>
     /// Enqueues on <paramref name="stream"/> the copies of the scheduler's output and, when <paramref name="staged"/>,
-    /// of the host-gathered rows; the kernels then read the device copies in stream order.
+    /// of the host-gathered rows; the kernels then read the device copies in stream order. Only this step's rows
+    /// travel: a smaller step of a batch-size ramp copies no more than it uses.
     /// </summary>
     internal void EnqueueUploads(AcceleratorStream stream, bool staged)
     {
-        _sourceIds.View.CopyFromPageLockedAsync(stream, _hostSourceIds);
-        _ordinals.View.CopyFromPageLockedAsync(stream, _hostOrdinals);
-        if (staged) _tokens.View.CopyFromPageLockedAsync(stream, _staging!);
+        SourceIds.CopyFrom(stream, _hostSourceIds.ArrayView.SubView(0, Rows));
+        OrdinalsOnDevice.CopyFrom(stream, _hostOrdinals.ArrayView.SubView(0, Rows));
+        if (staged) Tokens.CopyFrom(stream, _staging!.ArrayView.SubView(0, (long)Rows * Width));
     }
 
-    internal ArrayView<long> OrdinalsOnDevice => _ordinals.View;
+    internal ArrayView<long> OrdinalsOnDevice => _ordinals.View.SubView(0, Rows);
 
-    internal ArrayView<long> TokenStarts => _tokenStarts.View;
+    internal ArrayView<long> TokenStarts => _tokenStarts.View.SubView(0, Rows);
 
     /// <summary>Sets the rows of the step about to be prepared (at most <see cref="Capacity"/>).</summary>
     internal void Resize(int rows)

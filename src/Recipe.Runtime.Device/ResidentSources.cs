@@ -122,12 +122,12 @@ internal sealed class ResidentSources : IDisposable
                 source.CopyTokens(start, tokens);
                 if (Kinds[k] == LoaderKernels.Resident32)
                 {
-                    _pool32.View.SubView(Starts[k] + start, take).CopyFromCPU(ref tokens[0], take);
+                    _pool32.View.BaseView.SubView(Starts[k] + start, take).CopyFromCPU((ReadOnlySpan<int>)tokens);
                     continue;
                 }
                 var shorts = narrow.Span.Slice(0, take);
                 for (int i = 0; i < take; i++) shorts[i] = (ushort)tokens[i];
-                _pool16.View.SubView(Starts[k] + start, take).CopyFromCPU(ref shorts[0], take);
+                _pool16.View.BaseView.SubView(Starts[k] + start, take).CopyFromCPU((ReadOnlySpan<ushort>)shorts);
             }
         }
     }

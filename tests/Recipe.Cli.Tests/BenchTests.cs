@@ -81,6 +81,29 @@ public class BenchTests
     }
 
     [Fact]
+    public void A_schedule_that_needs_an_index_takes_it_from_the_loaders_cache()
+    {
+        using var folder = Data();
+        const string staticSchedule = "\"schedule\": { \"phases\": [ { \"at\": 0, \"weights\": { \"web\": 60, \"code\": 40 } } ] }";
+        Assert.Contains(staticSchedule, RecipeText, StringComparison.Ordinal);
+        string recipe = folder.Write("ramp.recipe.json", RecipeText.Replace(staticSchedule,
+            "\"schedule\": { \"interpolation\": \"linear\", \"phases\": [ { \"at\": 0, \"weights\": { \"web\": 60, \"code\": 40 } }, { \"at\": 16384, \"weights\": { \"web\": 30, \"code\": 70 } } ] }",
+            StringComparison.Ordinal));
+        // The tests' cache (never the user's) may hold this recipe's index from an earlier run: start without it.
+        string cached = Recipe.Runtime.Sampling.SamplerIndexCache.Default.PathOf(Recipe.Runtime.CompiledRecipe.FromJson(recipe));
+        System.IO.File.Delete(cached);
+
+        var first = Tool.Run("bench", recipe, "--data", folder.File("data"), "-b", "4", "-n", "10", "--progress");
+        Assert.True(first.Exit == 0, first.ToString());
+        Assert.Contains("indexing: 100% (512 of 512)", first.ErrLines);
+        Assert.True(System.IO.File.Exists(cached), cached);
+
+        var again = Tool.Run("bench", recipe, "--data", folder.File("data"), "-b", "4", "-n", "10", "--progress");
+        Assert.True(again.Exit == 0, again.ToString());
+        Assert.DoesNotContain(again.ErrLines, line => line.StartsWith("indexing", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_missing_data_root_is_one_error_line()
     {
         using var folder = Data();

@@ -59,4 +59,64 @@ public class ShrinkingFileTests
         file.CopyTokens(2, docs1And2);
         Assert.Equal(new[] { 3, 4, 5, 6 }, docs1And2);
     }
+
+    [Fact]
+    public void An_open_file_holds_a_read_lease_and_a_writer_that_does_not_shrink_it_gets_the_mapping_back()
+    {
+        // Leases are Linux's, granted to the file's owner: the test's own temporary file qualifies.
+        if (!OperatingSystem.IsLinux()) return;
+        int[] tokens = Enumerable.Range(1, 1000).ToArray();
+        using var root = new TempRoot();
+        SpecWriters.RawUInt16(root["train.bin"], tokens);
+        using var file = TokenFile.Open(root["train.bin"], "uint16");
+        Assert.Equal("READ", LeaseOn(root["train.bin"]));
+
+        // A writer's open waits for the lease to be released (here, by this process's SIGIO handler), then proceeds.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var writer = new System.IO.FileStream(root["train.bin"], System.IO.FileMode.Open, System.IO.FileAccess.Write, System.IO.FileShare.ReadWrite))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the writer waited {clock.Elapsed}");
+            Assert.Null(LeaseOn(root["train.bin"]));
+            var read = new int[1000];
+            file.CopyTokens(0, read);
+            Assert.Equal(tokens, read);
+        }
+
+        // Closed without shrinking the file: a read past the re-check interval takes the lease again.
+        System.Threading.Thread.Sleep(3 * 10);
+        var again = new int[1000];
+        file.CopyTokens(0, again);
+        Assert.Equal(tokens, again);
+        Assert.Equal("READ", LeaseOn(root["train.bin"]));
+    }
+
+    // The lease this process holds on path ("READ"), from /proc/self/fdinfo of the descriptors open on it; null when none.
+    private static string? LeaseOn(string path)
+    {
+        foreach (string fd in System.IO.Directory.GetFiles("/proc/self/fd"))
+        {
+            string? target;
+            try
+            {
+                target = new System.IO.FileInfo(fd).LinkTarget;
+            }
+            catch (System.IO.IOException)
+            {
+                continue; // closed meanwhile
+            }
+            if (target != path) continue;
+            string info;
+            try
+            {
+                info = System.IO.File.ReadAllText("/proc/self/fdinfo/" + System.IO.Path.GetFileName(fd));
+            }
+            catch (System.IO.IOException)
+            {
+                continue;
+            }
+            var lease = System.Text.RegularExpressions.Regex.Match(info, @"LEASE\s+ACTIVE\s+(\w+)");
+            if (lease.Success) return lease.Groups[1].Value;
+        }
+        return null;
+    }
 }

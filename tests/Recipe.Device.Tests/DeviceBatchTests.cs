@@ -55,6 +55,38 @@ public class DeviceBatchTests(AcceleratorFixture fixture)
         BatchCopy.AssertSame(BatchCopy.Drain(cpu, 100), DeviceFixture.Drain(device, 100));
     }
 
+    [Fact]
+    public void Copying_a_batch_to_the_host_survives_compacting_collections()
+    {
+        using var data = FixtureData.Create();
+        using var cpu = data.Open(shifted: true);
+        using var device = data.OpenDevice(fixture.Accelerator, DeviceResidency.All, shifted: true);
+        var expected = BatchCopy.Drain(cpu, 1)[0].Tokens;
+        var batch = device.Next();
+        using var stop = new System.Threading.CancellationTokenSource();
+        // Another thread compacts generation 0 as fast as it can, so collections fall inside the copies: the host
+        // array must stay pinned from the moment the copy takes its address until the copy is done.
+        var collector = new System.Threading.Thread(() =>
+        {
+            while (!stop.IsCancellationRequested) GC.Collect(0, GCCollectionMode.Forced, blocking: true, compacting: true);
+        });
+        collector.Start();
+        int differing = 0;
+        try
+        {
+            for (int i = 0; i < 5000; i++)
+            {
+                if (!batch.TokensToArray().AsSpan().SequenceEqual(expected)) differing++;
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            collector.Join();
+        }
+        Assert.Equal(0, differing);
+    }
+
     /// <summary>Compares up to <paramref name="steps"/> batches of both loaders and returns the CPU's.</summary>
     private List<BatchCopy> AssertSameAsCpu(DeviceResidency residency, bool shifted, int steps, Action<DeviceBatchLoader> check)
     {

@@ -17,8 +17,12 @@ public static class ShrinkingShardChild
 {
     public const string Command = "shrink-shard";
 
+    /// <summary>Truncates a shard again and again while another thread reads it without pause.</summary>
+    public const string RaceCommand = "shrink-race";
+
     public static int Main(string[] args)
     {
+        if (args is [RaceCommand, var rounds]) return Race(int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture));
         if (args is not [Command]) return 2;
         using var data = FixtureData.Create();
         string shard = Path.Combine(data.Root, "web", "part-0.bin");
@@ -58,6 +62,45 @@ public static class ShrinkingShardChild
         bool same = actual.Step == expected.Step && actual.Tokens.SequenceEqual(expected.Tokens);
         Console.WriteLine(same ? $"resumed at step {actual.Step} with the batch of an uninterrupted run" : $"resumed at step {actual.Step}, not the batch of an uninterrupted run (step {expected.Step})");
         return same ? 0 : 1;
+    }
+
+    // No pause between the truncation and the reads: the reader is inside or right before a copy through the mapping
+    // when the file loses every page, which faults unless the shrink waits until no mapped read is in flight.
+    private static int Race(int rounds)
+    {
+        using var data = FixtureData.Create();
+        string shard = Path.Combine(data.Root, "shard.bin");
+        var tokens = new int[1 << 18];
+        var random = new Random(7);
+        int errors = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            File.WriteAllBytes(shard, new byte[tokens.Length * sizeof(ushort)]);
+            using var file = TokenFile.OpenRaw(shard, TokenDType.UInt16, "shard.bin");
+            using var reading = new ManualResetEventSlim();
+            Exception? failure = null;
+            var reader = new Thread(() =>
+            {
+                try
+                {
+                    reading.Set();
+                    while (true) file.CopyTokens(0, tokens);
+                }
+                catch (Exception e)
+                {
+                    failure = e;
+                }
+            });
+            reader.Start();
+            reading.Wait();
+            Thread.Sleep(random.Next(3));
+            if (Truncate(shard, 0) != 0) throw new IOException($"truncate {shard}: errno {Marshal.GetLastPInvokeError()}");
+            reader.Join();
+            if (failure is TokenFormatException) errors++;
+            else Console.WriteLine($"round {round}: {failure}");
+        }
+        Console.WriteLine($"{errors} of {rounds} truncations were read errors");
+        return errors == rounds ? 0 : 1;
     }
 
     private sealed record LoaderCheckpointState(long Step, Recipe.Runtime.Sampling.SamplerState State);

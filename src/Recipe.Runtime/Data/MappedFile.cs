@@ -9,9 +9,13 @@ namespace Recipe.Runtime.Data;
 /// <summary>
 /// One file open read-only for the lifetime of the object: mapped, with a raw pointer to its first byte, and a
 /// descriptor for <see cref="ReadExactly"/>, which reads through the kernel and so sees a file that shrank since it
-/// was opened as a short read. Touching a mapped page past a shrunken end raises SIGBUS, which no .NET code can catch:
-/// <see cref="MappingHolds"/> re-checks the length before the mapping is read. Reads are safe from any thread until
-/// <see cref="Dispose"/>.
+/// was opened as a short read. Touching a mapped page past a shrunken end raises SIGBUS, which no .NET code can catch,
+/// so the mapping is read only between <see cref="EnterMappedRead"/> and <see cref="ExitMappedRead"/>, which guard it
+/// one of two ways. On Linux, where the process may take a read lease on the file (it owns it, on a local file
+/// system), a writer's open or truncate waits until <see cref="ShardLeases"/> has released the lease, and the lease is
+/// released only once no mapped read is in flight and new ones have moved to pread: no shrink can reach a mapped read.
+/// Elsewhere the length is re-checked with fstat at most every <see cref="RecheckMilliseconds"/>, which leaves a
+/// window of that length. Reads are safe from any thread until <see cref="Dispose"/>.
 /// </summary>
 internal sealed unsafe class MappedFile : IDisposable
 {
@@ -20,14 +24,33 @@ internal sealed unsafe class MappedFile : IDisposable
     private readonly MemoryMappedViewAccessor? _view;
     private byte* _pointer;
     private int _disposed;
-    // Environment.TickCount64 of the last length check; far in the past (without overflowing the subtraction)
-    // until the first read, which checks.
+    // Environment.TickCount64 of the last length check (or lease attempt); far in the past (without overflowing the
+    // subtraction) until the first read, which checks.
     private long _checkedAt = long.MinValue / 2;
-    private bool _shrank;
+    private int _guard = (int)Guard.Polled;
+    // Mapped reads in flight: a broken lease is released only when this is 0.
+    private int _readers;
+    // Serialises the guard's changes: a lease break (signal thread), a new lease (a reader), Dispose.
+    private readonly object _gate = new();
+
+    private enum Guard
+    {
+        /// <summary>A read lease is held: the file cannot shrink while it is, and mapped reads need no system call.</summary>
+        Leased,
+
+        /// <summary>No lease (not allowed here): the length is re-checked with fstat at most every few milliseconds.</summary>
+        Polled,
+
+        /// <summary>A writer broke the lease: read with pread; the lease is taken again when the writer is done and the length still holds.</summary>
+        Broken,
+
+        /// <summary>The file was seen shorter than at open: only pread, for good.</summary>
+        Shrunk,
+    }
 
     /// <summary>
-    /// How old a length check may be when the mapping is read: one fstat per file per interval at most, so the check
-    /// does not show in the loader's rate, while a shard that shrank earlier than that is never read through the mapping.
+    /// How old a length check may be when the mapping is read without a lease, and how often a broken lease is
+    /// tried again: one system call per file per interval at most, so it does not show in the loader's rate.
     /// </summary>
     public const int RecheckMilliseconds = 10;
 
@@ -83,7 +106,13 @@ internal sealed unsafe class MappedFile : IDisposable
                 view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
                 // The view may start below offset 0 of the file when the OS aligns it to a page.
                 pointer += view.PointerOffset;
-                return new MappedFile(full, name, length, handle, map, view, pointer);
+                var file = new MappedFile(full, name, length, handle, map, view, pointer);
+                if (ShardLeases.TryLease(handle))
+                {
+                    file._guard = (int)Guard.Leased;
+                    ShardLeases.Track(file);
+                }
+                return file;
             }
             catch
             {
@@ -100,18 +129,77 @@ internal sealed unsafe class MappedFile : IDisposable
     }
 
     /// <summary>
-    /// Whether bytes may be read through <see cref="Pointer"/>: false once the file has been seen shorter than
-    /// <see cref="Length"/> (then only <see cref="ReadExactly"/> is safe). The length is re-checked when the last
-    /// check is more than <see cref="RecheckMilliseconds"/> old; a file that shrinks after the check can still fault.
+    /// Starts a read through <see cref="Pointer"/> when that is safe, and then returns true: the caller reads and
+    /// calls <see cref="ExitMappedRead"/>. False when only <see cref="ReadExactly"/> is safe (the file shrank, or a
+    /// writer has it open).
     /// </summary>
-    public bool MappingHolds()
+    public bool EnterMappedRead()
     {
-        if (Volatile.Read(ref _shrank)) return false;
+        if (TryEnterLeased()) return true;
+        // Without a reader counted: a lease break waits for the count while it holds the lock this may take.
+        if (!LengthHolds()) return false;
+        if (TryEnterLeased()) return true;
+        if (Volatile.Read(ref _guard) != (int)Guard.Polled) return false;
+        Interlocked.Increment(ref _readers);
+        return true;
+    }
+
+    /// <summary>Ends a read that <see cref="EnterMappedRead"/> started.</summary>
+    public void ExitMappedRead() => Interlocked.Decrement(ref _readers);
+
+    // Counted before the guard is read again, and a breaking lease released only after the guard changed and the
+    // count fell to 0 (both sides through full fences): a read that saw the lease finishes before the file can shrink.
+    private bool TryEnterLeased()
+    {
+        if (Volatile.Read(ref _guard) != (int)Guard.Leased) return false;
+        Interlocked.Increment(ref _readers);
+        if (Volatile.Read(ref _guard) == (int)Guard.Leased) return true;
+        Interlocked.Decrement(ref _readers);
+        return false;
+    }
+
+    // Without a lease: whether the length is still the length at open, re-checked at most every RecheckMilliseconds
+    // (and a broken lease taken again once the writer is done).
+    private bool LengthHolds()
+    {
+        var guard = (Guard)Volatile.Read(ref _guard);
+        if (guard == Guard.Shrunk) return false;
         long now = Environment.TickCount64;
-        if (now - Volatile.Read(ref _checkedAt) <= RecheckMilliseconds) return true;
-        if (RandomAccess.GetLength(_handle!) < Length) Volatile.Write(ref _shrank, true);
-        Volatile.Write(ref _checkedAt, now);
-        return !Volatile.Read(ref _shrank);
+        if (now - Volatile.Read(ref _checkedAt) <= RecheckMilliseconds) return guard != Guard.Broken;
+        lock (_gate)
+        {
+            guard = (Guard)_guard;
+            if (guard is Guard.Polled or Guard.Broken && _disposed == 0)
+            {
+                bool leased = guard == Guard.Broken && ShardLeases.TryLease(_handle!);
+                if (RandomAccess.GetLength(_handle!) < Length)
+                {
+                    if (leased) ShardLeases.Release(_handle!);
+                    guard = Guard.Shrunk;
+                }
+                else if (leased) guard = Guard.Leased;
+                Volatile.Write(ref _guard, (int)guard);
+            }
+            Volatile.Write(ref _checkedAt, now);
+        }
+        return guard is Guard.Leased or Guard.Polled;
+    }
+
+    /// <summary>
+    /// A writer is opening or truncating the file (the lease is breaking, <see cref="ShardLeases"/>): moves new reads
+    /// to pread, waits for the mapped reads in flight, and releases the lease so the writer proceeds.
+    /// </summary>
+    internal void OnLeaseBreak()
+    {
+        lock (_gate)
+        {
+            if (_disposed != 0 || _guard != (int)Guard.Leased || ShardLeases.Holds(_handle!)) return;
+            Interlocked.Exchange(ref _guard, (int)Guard.Broken);
+            var spinner = new SpinWait();
+            while (Volatile.Read(ref _readers) != 0) spinner.SpinOnce();
+            ShardLeases.Release(_handle!);
+            Volatile.Write(ref _checkedAt, Environment.TickCount64);
+        }
     }
 
     /// <summary>
@@ -140,7 +228,11 @@ internal sealed unsafe class MappedFile : IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        lock (_gate)
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        }
+        ShardLeases.Forget(this);
         _pointer = null;
         if (_view is not null)
         {

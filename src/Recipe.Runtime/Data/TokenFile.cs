@@ -105,15 +105,22 @@ public sealed unsafe class TokenFile : IDisposable
         }
     }
 
-    // Tokens are read through the mapping while the file keeps its length (MappedFile.MappingHolds re-checks it at
-    // most every few milliseconds), else with pread, so that reading a shard truncated or rewritten shorter while the
-    // loader runs is a TokenFormatException instead of SIGBUS (which ends the process). pread puts tokens of 4 bytes
-    // or fewer into the tail of the destination, widened there in place (TokenWidening.Convert allows it).
+    // Tokens are read through the mapping while MappedFile guards it (a read lease, or a length re-checked every few
+    // milliseconds), else with pread, so that reading a shard truncated or rewritten shorter while the loader runs is
+    // a TokenFormatException instead of SIGBUS (which ends the process). pread puts tokens of 4 bytes or fewer into
+    // the tail of the destination, widened there in place (TokenWidening.Convert allows it).
     private void CopyRun(long byteOffset, int* destination, int count)
     {
-        if (_data.MappingHolds())
+        if (_data.EnterMappedRead())
         {
-            TokenWidening.Convert(_data.Pointer + byteOffset, DType, destination, count, Name, byteOffset);
+            try
+            {
+                TokenWidening.Convert(_data.Pointer + byteOffset, DType, destination, count, Name, byteOffset);
+            }
+            finally
+            {
+                _data.ExitMappedRead();
+            }
             return;
         }
         if (_tokenSize > sizeof(int))
