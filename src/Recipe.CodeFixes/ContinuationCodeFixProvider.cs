@@ -1,4 +1,6 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
@@ -7,6 +9,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using Recipe.Generator;
 using Recipe.Model;
 
@@ -15,7 +18,7 @@ namespace Recipe.CodeFixes;
 /// <summary>
 /// RCP015 where the repair is mechanical, as the analyzer describes it: a [Continues] <c>At</c> that is not a whole
 /// number of sequences becomes one of the nearest switch points that are (one action each, the analyzer having kept
-/// only those inside the earlier run); a SequenceLength or Seed restated with another value than the inherited one
+/// only those inside the earlier run), and the [Phase] At arguments that start at the switch with it; a SequenceLength or Seed restated with another value than the inherited one
 /// is removed from [Recipe]. Fix All removes every such restated argument (each fix removes its own); the switch
 /// point is the user's choice, so it has none.
 /// </summary>
@@ -45,13 +48,27 @@ public sealed class ContinuationCodeFixProvider : CodeFixProvider
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
             if (diagnostic.Properties.TryGetValue(FixProperties.Quantities, out string? quantities) && quantities is not null)
             {
-                // Only a string literal is rewritten: a constant or an expression would change more than the value.
-                if (node is not LiteralExpressionSyntax literal || !literal.IsKind(SyntaxKind.StringLiteralExpression) || literal.Span != diagnostic.Location.SourceSpan) continue;
+                // Only string literals are rewritten (a constant or an expression would change more than the value), and
+                // only in this document: a recipe class's attributes are all on its declaration.
+                var literals = new List<LiteralExpressionSyntax>();
+                foreach (var location in new[] { diagnostic.Location }.Concat(diagnostic.AdditionalLocations))
+                {
+                    if (location.SourceTree != diagnostic.Location.SourceTree ||
+                        root.FindNode(location.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal ||
+                        !literal.IsKind(SyntaxKind.StringLiteralExpression) || literal.Span != location.SourceSpan)
+                    {
+                        literals.Clear();
+                        break;
+                    }
+                    literals.Add(literal);
+                }
+                if (literals.Count == 0) continue;
                 foreach (string quantity in quantities.Split(FixProperties.Separator))
                 {
-                    var replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(quantity)).WithTriviaFrom(literal);
+                    var fixedRoot = root.ReplaceNodes(literals, (original, _) =>
+                        SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(quantity)).WithTriviaFrom(original));
                     context.RegisterCodeFix(
-                        CodeAction.Create($"{title}: At = \"{quantity}\"", _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(literal, replacement))), SwitchAtKey(quantity)),
+                        CodeAction.Create($"{title}: At = \"{quantity}\"", _ => Task.FromResult(context.Document.WithSyntaxRoot(fixedRoot)), SwitchAtKey(quantity)),
                         diagnostic);
                 }
             }
@@ -66,11 +83,19 @@ public sealed class ContinuationCodeFixProvider : CodeFixProvider
         }
     }
 
-    /// <summary>The document without <paramref name="argument"/> and its comma.</summary>
+    /// <summary>
+    /// The document without <paramref name="argument"/> and the comma before it (after it, for the first): the text
+    /// between the argument before and this one's end, so that removing two neighbours edits two spans that only touch
+    /// and Fix All applies both at once.
+    /// </summary>
     private static async Task<Document> RemoveAsync(Document document, AttributeArgumentSyntax argument, CancellationToken cancellationToken)
     {
-        var root = (await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false))!;
-        var list = (AttributeArgumentListSyntax)argument.Parent!;
-        return document.WithSyntaxRoot(root.ReplaceNode(list, list.WithArguments(list.Arguments.Remove(argument))));
+        var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+        var arguments = ((AttributeArgumentListSyntax)argument.Parent!).Arguments;
+        int index = arguments.IndexOf(argument);
+        var span = index > 0 ? TextSpan.FromBounds(arguments[index - 1].Span.End, argument.Span.End)
+            : arguments.Count > 1 ? TextSpan.FromBounds(argument.Span.Start, arguments[1].Span.Start)
+            : argument.Span;
+        return document.WithText(text.WithChanges(new TextChange(span, "")));
     }
 }

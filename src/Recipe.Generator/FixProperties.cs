@@ -5,8 +5,9 @@ namespace Recipe.Generator;
 /// repair of a finding. For a weight repair (computed by the model's <c>WeightRepairs</c>) the diagnostic's additional
 /// locations are the weight arguments to rewrite, and its properties hold the fix's title and the new literal of each,
 /// in the same order. For a source to declare (RCP003, at its [Mix]) they hold the title and the tokens to declare.
-/// For a continuation (RCP015) they hold the quantities a switch point may take instead (one action each), or the
-/// named argument of [Recipe] to remove.
+/// For a continuation (RCP015) they hold the quantities a switch point may take instead (one action each; the additional
+/// locations are the [Phase] At arguments that start at the switch and move with it), or the named argument of
+/// [Recipe] to remove.
 /// A diagnostic without a title has no fix.
 /// </summary>
 internal static class FixProperties

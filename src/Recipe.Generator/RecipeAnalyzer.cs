@@ -70,7 +70,8 @@ public sealed class RecipeAnalyzer : DiagnosticAnalyzer
         foreach (var finding in checkedRecipe.Diagnostics)
         {
             var (arguments, properties) = Repair(result, finding);
-            properties ??= Declaration(result, finding, manifest) ?? ContinuationFix(result, finding, key, recipes);
+            properties ??= Declaration(result, finding, manifest);
+            if (properties is null) (arguments, properties) = ContinuationFix(result, finding, key, recipes);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(finding.Id), result.Locate(finding.Path), arguments, properties, finding.Message));
         }
     }
@@ -99,33 +100,44 @@ public sealed class RecipeAnalyzer : DiagnosticAnalyzer
 
     /// <summary>
     /// The mechanical fixes of RCP015 (see <see cref="FixProperties"/>): a switch point that is not a whole number of
-    /// sequences moves to the nearest points that are and that lie inside the earlier recipe's run after its own switch;
-    /// a restated SequenceLength or Seed that differs from the inherited one is removed.
+    /// sequences moves to the nearest points that are and that lie inside the earlier recipe's run after its own switch,
+    /// with the [Phase] At arguments that start at the switch (the additional locations); a restated SequenceLength or
+    /// Seed that differs from the inherited one is removed.
     /// </summary>
-    private static ImmutableDictionary<string, string?>? ContinuationFix(CSharpRecipeParser.Result result, RecipeDiagnostic finding, string key, System.Lazy<BuildRecipes> recipes)
+    private static (IEnumerable<Location>? Arguments, ImmutableDictionary<string, string?>? Properties) ContinuationFix(
+        CSharpRecipeParser.Result result, RecipeDiagnostic finding, string key, System.Lazy<BuildRecipes> recipes)
     {
-        if (finding.Id != DiagnosticIds.BadContinuation || result.Parsed.Continues is not { Target: { } target, At: var at }) return null;
+        if (finding.Id != DiagnosticIds.BadContinuation || result.Parsed.Continues is not { Target: { } target, At: var at }) return (null, null);
         if (finding.Path == ValuePath.Member("sequenceLength") || finding.Path == ValuePath.Member("seed"))
         {
             string argument = finding.Path == ValuePath.Member("seed") ? "Seed" : "SequenceLength";
-            return ImmutableDictionary<string, string?>.Empty
+            return (null, ImmutableDictionary<string, string?>.Empty
                 .Add(FixProperties.Title, $"Remove {argument} (inherited from the earlier recipe)")
-                .Add(FixProperties.Remove, argument);
+                .Add(FixProperties.Remove, argument));
         }
-        if (finding.Path != ValuePath.Combine(ValuePath.Continues, "at")) return null;
+        if (finding.Path != ValuePath.Combine(ValuePath.Continues, "at")) return (null, null);
         // The earlier recipe resolved (a switch point is only checked against one that did): check it again for its
         // sequence length, inherited along its own chain.
         var build = recipes.Value;
         string earlierKey = build.Locate(key, target);
-        if (build.Read(earlierKey) is not { } earlierParsed || build.Check(earlierParsed, earlierKey, manifest: null).Recipe is not { SequenceLength: > 0 } earlier) return null;
+        if (build.Read(earlierKey) is not { } earlierParsed || build.Check(earlierParsed, earlierKey, manifest: null).Recipe is not { SequenceLength: > 0 } earlier) return (null, null);
         long length = earlier.SequenceLength;
-        if (at % length == 0) return null;
+        if (at % length == 0) return (null, null);
         long below = at - at % length;
         var points = new[] { below, below + length }.Where(point => point > earlier.StartToken && point < earlier.TotalTokens).ToList();
-        if (points.Count == 0) return null;
-        return ImmutableDictionary<string, string?>.Empty
+        if (points.Count == 0) return (null, null);
+        // The phases that start at the switch move with it, so the fixed recipe still has a mix from the switch on.
+        var phases = new List<Location>();
+        if (result.Parsed.Recipe is { } recipe)
+        {
+            for (int p = 0; p < recipe.Schedule.Phases.Count; p++)
+            {
+                if (recipe.Schedule.Phases[p].At == at && result.Locations.TryGetValue(ValuePath.Combine(ValuePath.Phase(p), "at"), out var phaseAt)) phases.Add(phaseAt);
+            }
+        }
+        return (phases, ImmutableDictionary<string, string?>.Empty
             .Add(FixProperties.Title, "Switch at a whole number of sequences")
-            .Add(FixProperties.Quantities, string.Join(FixProperties.Separator.ToString(), points.Select(Quantity.FormatExact)));
+            .Add(FixProperties.Quantities, string.Join(FixProperties.Separator.ToString(), points.Select(Quantity.FormatExact))));
     }
 
     /// <summary>
