@@ -201,6 +201,15 @@ public class IncrementalityTests
         }
         """;
 
+    /// <summary>The run after <see cref="Chain"/> with <paramref name="file"/> replaced by <paramref name="text"/>.</summary>
+    private static GeneratorRunResult EditChain(AdditionalText file, string text)
+    {
+        var (driver, compilation) = Chain();
+        var result = driver.ReplaceAdditionalText(file, new InMemoryAdditionalText(file.Path, text)).RunGenerators(compilation).GetRunResult().Results.Single();
+        Assert.Null(result.Exception);
+        return result;
+    }
+
     private static (GeneratorDriver Driver, CSharpCompilation Compilation) Chain()
     {
         var compilation = GeneratorHarness.Compilation()
@@ -217,10 +226,7 @@ public class IncrementalityTests
     [Fact]
     public void Editing_a_recipe_outside_a_chain_reruns_no_check_of_the_chain()
     {
-        var (driver, compilation) = Chain();
-        var edited = driver.ReplaceAdditionalText(s_unrelated, new InMemoryAdditionalText(s_unrelated.Path, JsonRecipe(0, webWeight: 65)));
-        var result = edited.RunGenerators(compilation).GetRunResult().Results.Single();
-        Assert.Null(result.Exception);
+        var result = EditChain(s_unrelated, JsonRecipe(0, webWeight: 65));
         // The set of all recipe files changes, and each recipe's selection from it runs; only the edited one's differs.
         Assert.Equal(1, Reran(result, StepNames.RecipeFileSet));
         Assert.Equal(1, Reran(result, StepNames.JsonChains));
@@ -233,10 +239,7 @@ public class IncrementalityTests
     [Fact]
     public void Editing_an_earlier_recipe_checks_and_emits_its_continuations_again()
     {
-        var (driver, compilation) = Chain();
-        var edited = driver.ReplaceAdditionalText(s_v1, new InMemoryAdditionalText(s_v1.Path, ChainRecipe("v1", continues: null, webWeight: 55)));
-        var result = edited.RunGenerators(compilation).GetRunResult().Results.Single();
-        Assert.Null(result.Exception);
+        var result = EditChain(s_v1, ChainRecipe("v1", continues: null, webWeight: 55));
         // v1 itself, v2 (JSON) and LateMix (C#), whose chains hold v1: their selections, checks and outputs.
         Assert.Equal(2, Reran(result, StepNames.JsonChains));
         Assert.Equal(2, Reran(result, StepNames.JsonRecipes));
@@ -251,10 +254,7 @@ public class IncrementalityTests
     [Fact]
     public void Editing_a_continuation_leaves_its_earlier_recipe_alone()
     {
-        var (driver, compilation) = Chain();
-        var edited = driver.ReplaceAdditionalText(s_v2, new InMemoryAdditionalText(s_v2.Path, ChainRecipe("v2", continues: "v1.recipe.json", webWeight: 30)));
-        var result = edited.RunGenerators(compilation).GetRunResult().Results.Single();
-        Assert.Null(result.Exception);
+        var result = EditChain(s_v2, ChainRecipe("v2", continues: "v1.recipe.json", webWeight: 30));
         Assert.Equal(1, Reran(result, StepNames.JsonRecipes));
         Assert.Equal(0, Reran(result, StepNames.CSharpRecipes));
         Assert.Equal(new[] { "Recipes.V2.Recipe.g.cs" }, RegeneratedSources(result));

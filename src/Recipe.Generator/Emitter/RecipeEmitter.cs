@@ -395,60 +395,16 @@ internal static class RecipeEmitter
             writer.WriteLineNoTabs(string.Empty);
         }
 
+        // The model takes a link's weights from its switch token on, and its integral only after it (at the switch
+        // itself the earlier link's integral, which ends there).
         writer.WriteLine("/// <summary>w(t): the fraction of the mix of each source at token position <paramref name=\"token\"/>, over the whole chain.</summary>");
         writer.WriteLine("public static void Weights(long token, global::System.Span<double> weights)");
-        writer.WriteLine("{");
-        writer.Indent++;
-        writer.WriteLine($"if (weights.Length < {k}) ThrowTooShort(nameof(weights));");
-        for (int j = links.Count - 1; j >= 0; j--)
-        {
-            var (piece, switchToken, _, _) = links[j];
-            string call = $"Link{j}Weights({(j == 0 ? "token" : $"token - {Long(switchToken)}")}, weights);";
-            if (j > 0)
-            {
-                writer.WriteLine($"if (token >= {Long(switchToken)})");
-                writer.WriteLine("{");
-                writer.Indent++;
-            }
-            if (piece.SourceCount < k) writer.WriteLine($"weights.Slice({piece.SourceCount}, {k - piece.SourceCount}).Clear();");
-            writer.WriteLine(call);
-            if (j > 0)
-            {
-                writer.WriteLine("return;");
-                writer.Indent--;
-                writer.WriteLine("}");
-            }
-        }
-        writer.Indent--;
-        writer.WriteLine("}");
+        WriteDispatch(writer, links.Select(link => (link.Piece.SourceCount, link.Switch, new double[0])).ToList(), k, "weights", "Weights", ">=");
         writer.WriteLineNoTabs(string.Empty);
 
         writer.WriteLine("/// <summary>The integral of w from 0 to <paramref name=\"token\"/> over the whole chain: tokens each source has contributed by then.</summary>");
         writer.WriteLine("public static void CumulativeTokens(long token, global::System.Span<double> perSource)");
-        writer.WriteLine("{");
-        writer.Indent++;
-        writer.WriteLine($"if (perSource.Length < {k}) ThrowTooShort(nameof(perSource));");
-        for (int j = links.Count - 1; j >= 0; j--)
-        {
-            var (piece, switchToken, atSwitch, _) = links[j];
-            if (j > 0)
-            {
-                writer.WriteLine($"if (token > {Long(switchToken)})");
-                writer.WriteLine("{");
-                writer.Indent++;
-            }
-            if (piece.SourceCount < k) writer.WriteLine($"perSource.Slice({piece.SourceCount}, {k - piece.SourceCount}).Clear();");
-            writer.WriteLine($"Link{j}CumulativeTokens({(j == 0 ? "token" : $"token - {Long(switchToken)}")}, perSource);");
-            if (j > 0)
-            {
-                for (int i = 0; i < piece.SourceCount; i++) writer.WriteLine($"perSource[{i}] += {Num(atSwitch[i])};");
-                writer.WriteLine("return;");
-                writer.Indent--;
-                writer.WriteLine("}");
-            }
-        }
-        writer.Indent--;
-        writer.WriteLine("}");
+        WriteDispatch(writer, links.Select(link => (link.Piece.SourceCount, link.Switch, link.AtSwitch)).ToList(), k, "perSource", "CumulativeTokens", ">");
         writer.WriteLineNoTabs(string.Empty);
 
         writer.WriteLine("/// <summary>The integral of one source's weight from 0 to <paramref name=\"token\"/> over the whole chain (same bits as the vector form).</summary>");
@@ -462,6 +418,39 @@ internal static class RecipeEmitter
             string value = j == 0 ? "Link0CumulativeTokens(token, source)" : $"Link{j}AtSwitch[source] + Link{j}CumulativeTokens(token - {Long(switchToken)}, source)";
             if (piece.SourceCount < k) value = $"source < {piece.SourceCount} ? {value} : 0d";
             writer.WriteLine(j == 0 ? $"return {value};" : $"if (token > {Long(switchToken)}) return {value};");
+        }
+        writer.Indent--;
+        writer.WriteLine("}");
+    }
+
+    /// <summary>
+    /// The body of a chain's vector function: the link in effect by <paramref name="compare"/> against each switch,
+    /// latest first; its piece at the token less the switch, the counts at the switch added (none for weights), and
+    /// the sources the link lacks at 0.
+    /// </summary>
+    private static void WriteDispatch(IndentedTextWriter writer, System.Collections.Generic.IReadOnlyList<(int SourceCount, long Switch, double[] Added)> links, int k, string span, string function, string compare)
+    {
+        writer.WriteLine("{");
+        writer.Indent++;
+        writer.WriteLine($"if ({span}.Length < {k}) ThrowTooShort(nameof({span}));");
+        for (int j = links.Count - 1; j >= 0; j--)
+        {
+            var (sourceCount, switchToken, added) = links[j];
+            if (j > 0)
+            {
+                writer.WriteLine($"if (token {compare} {Long(switchToken)})");
+                writer.WriteLine("{");
+                writer.Indent++;
+            }
+            if (sourceCount < k) writer.WriteLine($"{span}.Slice({sourceCount}, {k - sourceCount}).Clear();");
+            writer.WriteLine($"Link{j}{function}({(j == 0 ? "token" : $"token - {Long(switchToken)}")}, {span});");
+            if (j > 0)
+            {
+                for (int i = 0; i < added.Length; i++) writer.WriteLine($"{span}[{i}] += {Num(added[i])};");
+                writer.WriteLine("return;");
+                writer.Indent--;
+                writer.WriteLine("}");
+            }
         }
         writer.Indent--;
         writer.WriteLine("}");
