@@ -246,6 +246,21 @@ public class ContinuationTests
         Assert.Contains("\\\"continues\\\":{\\\"at\\\":600000,\\\"recipe\\\":{\\\"name\\\":\\\"V1\\\"", generated, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void CSharp_temperature_continuation_starts_its_base_weights_at_the_switch()
+    {
+        string source = Edit(Edit(Edit(CSharpChain, "[Phase(\"b\", At = \"600K\")]", "[Temperature(1.0, 0.5)]"),
+            "[Source(Tokens = \"1M\"), Mix(40)] public static partial SourceId Web", "[Source(Tokens = \"1M\", Quality = 0.4), Mix(40)] public static partial SourceId Web"),
+            "[Source(Tokens = \"1M\"), Mix(30)] public static partial SourceId Code { get; }\n    [Source(Tokens = \"1M\"), Mix(30)]",
+            "[Source(Tokens = \"1M\", Quality = 0.7), Mix(30)] public static partial SourceId Code { get; }\n    [Source(Tokens = \"1M\", Quality = 0.9), Mix(30)]");
+        var (run, analyzer) = Build(source);
+        // Its one base phase starts at the switch: at 0 it would be a phase before the switch (RCP015).
+        DiagnosticAssert.Empty(analyzer);
+        Assert.Empty(run.CompileErrors);
+        string generated = run.GeneratedSource("Demo.V2.Recipe.g.cs");
+        Assert.Contains("private static void Link1WeightsAt(double t", generated, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("typeof(Recipes.V1)", "")]
     [InlineData("typeof(V1)", "using Recipes;\n")]
