@@ -26,11 +26,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OverMaxFraction = Create(DiagnosticIds.OverMaxFraction);
     public static readonly DiagnosticDescriptor ManifestMismatch = Create(DiagnosticIds.ManifestMismatch);
     public static readonly DiagnosticDescriptor InvalidTemperature = Create(DiagnosticIds.InvalidTemperature);
+    public static readonly DiagnosticDescriptor BadContinuation = Create(DiagnosticIds.BadContinuation);
     public static readonly DiagnosticDescriptor NoManifest = Create(DiagnosticIds.NoManifest);
 
     public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
         WeightsDoNotSum, SourceOverRepeated, UndeclaredSource, BadPhaseOrder, InvalidValue, MixLengthMismatch, DuplicateName,
-        SyntheticOverCap, MalformedRecipe, InvalidRunShape, UnusedSource, OverMaxFraction, ManifestMismatch, InvalidTemperature, NoManifest);
+        SyntheticOverCap, MalformedRecipe, InvalidRunShape, UnusedSource, OverMaxFraction, ManifestMismatch, InvalidTemperature, BadContinuation, NoManifest);
 
     public static DiagnosticDescriptor For(string id)
     {

@@ -30,11 +30,26 @@ public sealed class RecipeAnalyzer : DiagnosticAnalyzer
                 .Select(file => new RecipeFile(file.Path, file.GetText(start.CancellationToken)?.ToString() ?? ""))
                 .OrderBy(file => file.Path, System.StringComparer.Ordinal)
                 .ToEquatableArray();
-            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, recipeAttribute, manifests), SymbolKind.NamedType);
+            var compilation = start.Compilation;
+            var options = GeneratorOptions.From(start.Options.AnalyzerConfigOptionsProvider.GlobalOptions);
+            var additionalFiles = start.Options.AdditionalFiles;
+            var cancellation = start.CancellationToken;
+            // The build's recipes, for continuations: the JSON files (read once, and only when a class continues one)
+            // and the [Recipe] classes of the compilation.
+            var recipes = new System.Lazy<BuildRecipes>(() => new BuildRecipes(
+                options.Namespace,
+                additionalFiles.Where(file => JsonRecipeParser.IsRecipe(file.Path))
+                    .Select(file => JsonRecipeEntry.From(new RecipeFile(file.Path, file.GetText(cancellation)?.ToString() ?? "")))
+                    .ToList(),
+                name => compilation.GetTypeByMetadataName(name) is { } type &&
+                    type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, recipeAttribute))
+                    ? CSharpRecipeParser.Parse(type, cancellation).Parsed
+                    : null));
+            start.RegisterSymbolAction(symbolContext => Analyze(symbolContext, recipeAttribute, manifests, recipes), SymbolKind.NamedType);
         });
     }
 
-    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol recipeAttribute, EquatableArray<RecipeFile> manifests)
+    private static void Analyze(SymbolAnalysisContext context, INamedTypeSymbol recipeAttribute, EquatableArray<RecipeFile> manifests, System.Lazy<BuildRecipes> recipes)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (!type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, recipeAttribute))) return;
@@ -46,7 +61,8 @@ public sealed class RecipeAnalyzer : DiagnosticAnalyzer
         }
         string path = type.Locations.FirstOrDefault()?.SourceTree?.FilePath ?? "";
         var (manifest, manifestFinding) = Manifests.Resolve(path, link: null, manifests, result.Parsed.Recipe);
-        var checkedRecipe = result.Parsed.Check(manifest);
+        string key = BuildRecipes.ClassKey(CSharpRecipeParser.FullName(type));
+        var checkedRecipe = result.Parsed.Continues is null ? result.Parsed.Check(manifest) : recipes.Value.Check(result.Parsed, key, manifest);
         if (manifestFinding is not null)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(manifestFinding.Id), result.Locate(manifestFinding.Path), manifestFinding.Message));
@@ -55,6 +71,7 @@ public sealed class RecipeAnalyzer : DiagnosticAnalyzer
         {
             var (arguments, properties) = Repair(result, finding);
             properties ??= Declaration(result, finding, manifest);
+            if (properties is null) (arguments, properties) = ContinuationFix(result, finding, key, recipes);
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.For(finding.Id), result.Locate(finding.Path), arguments, properties, finding.Message));
         }
     }
@@ -79,6 +96,48 @@ public sealed class RecipeAnalyzer : DiagnosticAnalyzer
             title += " (tokens to fill in)";
         }
         return ImmutableDictionary<string, string?>.Empty.Add(FixProperties.Title, title).Add(FixProperties.Tokens, tokens);
+    }
+
+    /// <summary>
+    /// The mechanical fixes of RCP015 (see <see cref="FixProperties"/>): a switch point that is not a whole number of
+    /// sequences moves to the nearest points that are and that lie inside the earlier recipe's run after its own switch,
+    /// with the [Phase] At arguments that start at the switch (the additional locations); a restated SequenceLength or
+    /// Seed that differs from the inherited one is removed.
+    /// </summary>
+    private static (IEnumerable<Location>? Arguments, ImmutableDictionary<string, string?>? Properties) ContinuationFix(
+        CSharpRecipeParser.Result result, RecipeDiagnostic finding, string key, System.Lazy<BuildRecipes> recipes)
+    {
+        if (finding.Id != DiagnosticIds.BadContinuation || result.Parsed.Continues is not { Target: { } target, At: var at }) return (null, null);
+        if (finding.Path == ValuePath.Member("sequenceLength") || finding.Path == ValuePath.Member("seed"))
+        {
+            string argument = finding.Path == ValuePath.Member("seed") ? "Seed" : "SequenceLength";
+            return (null, ImmutableDictionary<string, string?>.Empty
+                .Add(FixProperties.Title, $"Remove {argument} (inherited from the earlier recipe)")
+                .Add(FixProperties.Remove, argument));
+        }
+        if (finding.Path != ValuePath.Combine(ValuePath.Continues, "at")) return (null, null);
+        // The earlier recipe resolved (a switch point is only checked against one that did): check it again for its
+        // sequence length, inherited along its own chain.
+        var build = recipes.Value;
+        string earlierKey = build.Locate(key, target);
+        if (build.Read(earlierKey) is not { } earlierParsed || build.Check(earlierParsed, earlierKey, manifest: null).Recipe is not { SequenceLength: > 0 } earlier) return (null, null);
+        long length = earlier.SequenceLength;
+        if (at % length == 0) return (null, null);
+        long below = at - at % length;
+        var points = new[] { below, below + length }.Where(point => point > earlier.StartToken && point < earlier.TotalTokens).ToList();
+        if (points.Count == 0) return (null, null);
+        // The phases that start at the switch move with it, so the fixed recipe still has a mix from the switch on.
+        var phases = new List<Location>();
+        if (result.Parsed.Recipe is { } recipe)
+        {
+            for (int p = 0; p < recipe.Schedule.Phases.Count; p++)
+            {
+                if (recipe.Schedule.Phases[p].At == at && result.Locations.TryGetValue(ValuePath.Combine(ValuePath.Phase(p), "at"), out var phaseAt)) phases.Add(phaseAt);
+            }
+        }
+        return (phases, ImmutableDictionary<string, string?>.Empty
+            .Add(FixProperties.Title, "Switch at a whole number of sequences")
+            .Add(FixProperties.Quantities, string.Join(FixProperties.Separator.ToString(), points.Select(Quantity.FormatExact))));
     }
 
     /// <summary>

@@ -11,8 +11,10 @@ namespace Recipe.Generator;
 /// <summary>
 /// The incremental pipeline, and only that. Each recipe, a <c>*.recipe.json</c> additional file or a [Recipe] class,
 /// is parsed, checked and emitted on its own, through value-equatable models (<see cref="RecipeUnit"/>), so an edit
-/// to one recipe runs that recipe's steps and no other's. Only the duplicate-name check looks across recipes, and
-/// it collects one small <see cref="RecipeClaim"/> per recipe. JSON diagnostics are reported here, in an output of
+/// to one recipe runs that recipe's steps and no other's. A continuation's check also reads the recipes of its chain:
+/// it selects them (<see cref="RecipeLinks"/>) from the set of all, so an edit to one of them checks it again and an
+/// edit to any other recipe does not. Otherwise only the duplicate-name check looks across recipes, and it collects
+/// one small <see cref="RecipeClaim"/> per recipe. JSON diagnostics are reported here, in an output of
 /// their own; C# diagnostics by <see cref="RecipeAnalyzer"/> (one owner per location kind, real source locations).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -21,14 +23,7 @@ public sealed class RecipeGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var options = context.AnalyzerConfigOptionsProvider
-            .Select(static (provider, _) =>
-            {
-                var global = provider.GlobalOptions;
-                string ns = global.TryGetValue("build_property.RecipeNamespace", out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim()
-                    : global.TryGetValue("build_property.RootNamespace", out var root) && !string.IsNullOrWhiteSpace(root) ? root.Trim()
-                    : "Recipes";
-                return new GeneratorOptions(ns);
-            })
+            .Select(static (provider, _) => GeneratorOptions.From(provider.GlobalOptions))
             .WithTrackingName(StepNames.Options);
 
         var manifests = context.AdditionalTextsProvider
@@ -40,24 +35,49 @@ public sealed class RecipeGenerator : IIncrementalGenerator
             .Select(static (files, _) => files.OrderBy(f => f.Path, System.StringComparer.Ordinal).ToEquatableArray())
             .WithTrackingName(StepNames.ManifestSet);
 
-        var jsonRecipes = context.AdditionalTextsProvider
+        // Each JSON recipe file once, with the earlier recipe it names and its class; all of them together are what a
+        // continuation's chain is looked up in, and each recipe selects from them only the recipes of its own chain.
+        var recipeFiles = context.AdditionalTextsProvider
             .Where(static file => JsonRecipeParser.IsRecipe(file.Path))
-            .Select(static (file, ct) => new RecipeFile(file.Path, file.GetText(ct)?.ToString() ?? ""))
-            .WithTrackingName(StepNames.RecipeFiles)
-            .Combine(manifestSet)
-            .Combine(options)
-            .Select(static (input, ct) => JsonRecipeParser.Parse(input.Left.Left, input.Left.Right, input.Right, ct))
-            .WithTrackingName(StepNames.JsonRecipes);
+            .Select(static (file, ct) => JsonRecipeEntry.From(new RecipeFile(file.Path, file.GetText(ct)?.ToString() ?? "")))
+            .WithTrackingName(StepNames.RecipeFiles);
 
-        var csharpRecipes = context.SyntaxProvider
+        var recipeFileSet = recipeFiles.Collect()
+            .Select(static (files, _) => files.OrderBy(f => f.Key, System.StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(StepNames.RecipeFileSet);
+
+        var csharpClasses = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 CSharpRecipeParser.RecipeAttributeName,
                 static (node, _) => node is ClassDeclarationSyntax,
                 static (syntax, ct) => CSharpRecipe.From(CSharpRecipeParser.Parse((INamedTypeSymbol)syntax.TargetSymbol, ct)))
             .Where(static recipe => recipe is not null)
-            .WithTrackingName(StepNames.CSharpSyntax)
+            .Select(static (recipe, _) => recipe!)
+            .WithTrackingName(StepNames.CSharpSyntax);
+
+        var csharpClassSet = csharpClasses.Collect()
+            .Select(static (classes, _) => classes.OrderBy(c => c.FullName, System.StringComparer.Ordinal).ToEquatableArray())
+            .WithTrackingName(StepNames.CSharpClassSet);
+
+        var jsonRecipes = recipeFiles
+            .Combine(recipeFileSet)
+            .Combine(options)
+            .Select(static (input, _) => (File: input.Left.Left, Links: RecipeLinks.For(input.Left.Left.Key, input.Left.Left.Earlier, input.Left.Right, EquatableArray<CSharpRecipe>.Empty, input.Right)))
+            .WithTrackingName(StepNames.JsonChains)
             .Combine(manifestSet)
-            .Select(static (input, _) => input.Left!.Check(input.Right))
+            .Combine(options)
+            .Select(static (input, ct) => JsonRecipeParser.Parse(input.Left.Left.File, input.Left.Left.Links, input.Left.Right, input.Right, ct))
+            .WithTrackingName(StepNames.JsonRecipes);
+
+        var csharpRecipes = csharpClasses
+            .Combine(recipeFileSet.Combine(csharpClassSet))
+            .Combine(options)
+            .Select(static (input, _) => (Class: input.Left.Left, Links: RecipeLinks.For(
+                BuildRecipes.ClassKey(input.Left.Left.FullName), input.Left.Left.Continues?.Target, input.Left.Right.Left, input.Left.Right.Right, input.Right)))
+            .WithTrackingName(StepNames.CSharpChains)
+            .Combine(manifestSet)
+            .Combine(options)
+            .Select(static (input, _) => input.Left.Left.Class.Check(input.Left.Left.Links, input.Left.Right, input.Right))
             .WithTrackingName(StepNames.CSharpRecipes);
 
         // The one check across recipes: two recipes may not generate one class. It collects only each recipe's claim,

@@ -2,8 +2,9 @@ namespace Recipe.Generator;
 
 /// <summary>
 /// Names of the pipeline steps (<c>WithTrackingName</c>), for the incrementality tests. Per recipe: RecipeFiles,
-/// JsonRecipes, JsonClaims, JsonDiagnostics, JsonSources (JSON) and CSharpSyntax, CSharpRecipes, CSharpClaims,
-/// CSharpSources (C#); across recipes: Options, ManifestSet and Duplicates; per manifest: ManifestFiles.
+/// JsonChains, JsonRecipes, JsonClaims, JsonDiagnostics, JsonSources (JSON) and CSharpSyntax, CSharpChains,
+/// CSharpRecipes, CSharpClaims, CSharpSources (C#); across recipes: Options, ManifestSet, RecipeFileSet,
+/// CSharpClassSet and Duplicates; per manifest: ManifestFiles.
 /// </summary>
 public static class StepNames
 {
@@ -11,11 +12,15 @@ public static class StepNames
     public const string ManifestFiles = nameof(ManifestFiles);
     public const string ManifestSet = nameof(ManifestSet);
     public const string RecipeFiles = nameof(RecipeFiles);
+    public const string RecipeFileSet = nameof(RecipeFileSet);
+    public const string JsonChains = nameof(JsonChains);
     public const string JsonRecipes = nameof(JsonRecipes);
     public const string JsonClaims = nameof(JsonClaims);
     public const string JsonDiagnostics = nameof(JsonDiagnostics);
     public const string JsonSources = nameof(JsonSources);
     public const string CSharpSyntax = nameof(CSharpSyntax);
+    public const string CSharpClassSet = nameof(CSharpClassSet);
+    public const string CSharpChains = nameof(CSharpChains);
     public const string CSharpRecipes = nameof(CSharpRecipes);
     public const string CSharpClaims = nameof(CSharpClaims);
     public const string CSharpSources = nameof(CSharpSources);

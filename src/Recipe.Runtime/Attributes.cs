@@ -32,6 +32,25 @@ public sealed class RecipeAttribute : Attribute
     public string? Description { get; set; }
 }
 
+/// <summary>
+/// Makes a [Recipe] class a continuation of an earlier recipe: the run is the earlier recipe's stream up to
+/// <see cref="At"/> (a whole number of sequences), this recipe's phases after it, with each source's ordinals going on.
+/// The earlier recipe is a [Recipe] class or the class generated from a <c>*.recipe.json</c> of the build. The
+/// continuation inherits SequenceLength and Seed (leave them out), declares the earlier sources first and in their
+/// order (new ones may follow), and its first [Phase] starts at <see cref="At"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ContinuesAttribute : Attribute
+{
+    public ContinuesAttribute(Type recipe) => Recipe = recipe;
+
+    /// <summary>The recipe this one continues.</summary>
+    public Type Recipe { get; }
+
+    /// <summary>Token position where this recipe's phases take over, e.g. "12T".</summary>
+    public string At { get; set; } = "";
+}
+
 /// <summary>A phase of the schedule: from <see cref="At"/> tokens on, the mix is each source's Mix weight at this phase's position.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class PhaseAttribute : Attribute

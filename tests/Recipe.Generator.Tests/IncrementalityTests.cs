@@ -106,8 +106,8 @@ public class IncrementalityTests
     }
 
     /// <summary>Steps that run once per recipe, by front end: an edit to one recipe may run only its own item of each.</summary>
-    private static readonly string[] JsonRecipeSteps = { StepNames.RecipeFiles, StepNames.JsonRecipes, StepNames.JsonClaims, StepNames.JsonDiagnostics, StepNames.JsonSources };
-    private static readonly string[] CSharpRecipeSteps = { StepNames.CSharpSyntax, StepNames.CSharpRecipes, StepNames.CSharpClaims, StepNames.CSharpSources };
+    private static readonly string[] JsonRecipeSteps = { StepNames.RecipeFiles, StepNames.JsonChains, StepNames.JsonRecipes, StepNames.JsonClaims, StepNames.JsonDiagnostics, StepNames.JsonSources };
+    private static readonly string[] CSharpRecipeSteps = { StepNames.CSharpSyntax, StepNames.CSharpChains, StepNames.CSharpRecipes, StepNames.CSharpClaims, StepNames.CSharpSources };
 
     [Fact]
     public void Editing_one_json_recipe_of_ten_reruns_only_that_recipes_steps_and_output()
@@ -169,6 +169,95 @@ public class IncrementalityTests
         Assert.Contains("already generated from mix-3.recipe.json", duplicate.GetMessage(), StringComparison.Ordinal);
         Assert.DoesNotContain(result.GeneratedSources, s => s.HintName == "Recipes.Mix_3.Recipe.g.cs");
         Assert.Single(result.GeneratedSources, s => s.HintName == "Recipes.Mix_4.Recipe.g.cs");
+    }
+
+    // A chain and a recipe outside it: v2 continues v1 (JSON), LateMix continues v1's class (C#); mix-0 is unrelated.
+    private static readonly AdditionalText s_v1 = new InMemoryAdditionalText("/src/chain/v1.recipe.json", ChainRecipe("v1", continues: null, webWeight: 60));
+    private static readonly AdditionalText s_v2 = new InMemoryAdditionalText("/src/chain/v2.recipe.json", ChainRecipe("v2", continues: "v1.recipe.json", webWeight: 40));
+    private static readonly AdditionalText s_unrelated = new InMemoryAdditionalText("/src/mixes/mix-0.recipe.json", JsonRecipe(0, webWeight: 60));
+
+    private static string ChainRecipe(string name, string? continues, int webWeight) => $$"""
+        {
+          "name": "{{name}}",
+          {{(continues is null ? "\"sequenceLength\": 1000," : $"\"continues\": {{ \"recipe\": \"{continues}\", \"at\": \"500K\" }},")}}
+          "totalTokens": "{{(continues is null ? "1M" : "1.5M")}}",
+          "sources": { "web": { "tokens": "10M" }, "code": { "tokens": "10M" } },
+          "schedule": { "phases": [ { "name": "p", "at": "{{(continues is null ? "0" : "500K")}}", "weights": { "web": {{webWeight}}, "code": {{100 - webWeight}} } } ] }
+        }
+        """;
+
+    private const string LateMix = """
+        using Recipe.Runtime;
+
+        namespace App;
+
+        [Recipe(TotalTokens = "2M")]
+        [Continues(typeof(Recipes.V1), At = "800K")]
+        [Phase("late", At = "800K")]
+        public static partial class LateMix
+        {
+            [Source(Tokens = "10M"), Mix(50)] public static partial SourceId Web { get; }
+            [Source(Tokens = "10M"), Mix(50)] public static partial SourceId Code { get; }
+        }
+        """;
+
+    /// <summary>The run after <see cref="Chain"/> with <paramref name="file"/> replaced by <paramref name="text"/>.</summary>
+    private static GeneratorRunResult EditChain(AdditionalText file, string text)
+    {
+        var (driver, compilation) = Chain();
+        var result = driver.ReplaceAdditionalText(file, new InMemoryAdditionalText(file.Path, text)).RunGenerators(compilation).GetRunResult().Results.Single();
+        Assert.Null(result.Exception);
+        return result;
+    }
+
+    private static (GeneratorDriver Driver, CSharpCompilation Compilation) Chain()
+    {
+        var compilation = GeneratorHarness.Compilation()
+            .AddSyntaxTrees(Parse(LateMix, "LateMix.cs"), Parse(CSharpRecipe(0, webWeight: 60), "Curriculum0.cs"));
+        var driver = GeneratorHarness.Driver(new[] { s_v1, s_v2, s_unrelated }).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        var result = driver.GetRunResult();
+        Assert.Null(result.Results.Single().Exception);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(5, result.GeneratedTrees.Length);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        return (driver, compilation);
+    }
+
+    [Fact]
+    public void Editing_a_recipe_outside_a_chain_reruns_no_check_of_the_chain()
+    {
+        var result = EditChain(s_unrelated, JsonRecipe(0, webWeight: 65));
+        // The set of all recipe files changes, and each recipe's selection from it runs; only the edited one's differs.
+        Assert.Equal(1, Reran(result, StepNames.RecipeFileSet));
+        Assert.Equal(1, Reran(result, StepNames.JsonChains));
+        Assert.Equal(1, Reran(result, StepNames.JsonRecipes));
+        Assert.Equal(0, Reran(result, StepNames.CSharpChains));
+        Assert.Equal(0, Reran(result, StepNames.CSharpRecipes));
+        Assert.Equal(new[] { "Recipes.Mix_0.Recipe.g.cs" }, RegeneratedSources(result));
+    }
+
+    [Fact]
+    public void Editing_an_earlier_recipe_checks_and_emits_its_continuations_again()
+    {
+        var result = EditChain(s_v1, ChainRecipe("v1", continues: null, webWeight: 55));
+        // v1 itself, v2 (JSON) and LateMix (C#), whose chains hold v1: their selections, checks and outputs.
+        Assert.Equal(2, Reran(result, StepNames.JsonChains));
+        Assert.Equal(2, Reran(result, StepNames.JsonRecipes));
+        Assert.Equal(1, Reran(result, StepNames.CSharpChains));
+        Assert.Equal(1, Reran(result, StepNames.CSharpRecipes));
+        Assert.Equal(0, Reran(result, StepNames.CSharpSyntax));
+        Assert.Equal(
+            new[] { "App.LateMix.Recipe.g.cs", "Recipes.V1.Recipe.g.cs", "Recipes.V2.Recipe.g.cs" },
+            RegeneratedSources(result).OrderBy(hint => hint, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Editing_a_continuation_leaves_its_earlier_recipe_alone()
+    {
+        var result = EditChain(s_v2, ChainRecipe("v2", continues: "v1.recipe.json", webWeight: 30));
+        Assert.Equal(1, Reran(result, StepNames.JsonRecipes));
+        Assert.Equal(0, Reran(result, StepNames.CSharpRecipes));
+        Assert.Equal(new[] { "Recipes.V2.Recipe.g.cs" }, RegeneratedSources(result));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System;
 using System.Diagnostics;
+using System.IO;
+using System.Linq;
 using Recipe.Model;
 using Recipe.Runtime.Sampling;
 using Xunit.Abstractions;
@@ -24,10 +26,105 @@ public class KernelModelEquivalenceTests(ITestOutputHelper output)
     public void Temperature_kernel_and_model_give_identical_streams_for_the_whole_run() =>
         Compare<Recipes.TestTemperature.Kernel>(TestRecipes.TemperatureFile);
 
+    /// <summary>Continues the curriculum with a temperature schedule and a new source.</summary>
+    private const string ContinuedFile = "curriculum-continued.recipe.json";
+
+    /// <summary>Continues <see cref="ContinuedFile"/> with a linear schedule: a chain of three.</summary>
+    private const string AnnealedFile = "curriculum-annealed.recipe.json";
+
+    [Fact]
+    public void Continuation_kernel_and_model_give_identical_streams_for_the_whole_run() =>
+        Compare<Recipes.TestCurriculumContinued.Kernel>(ContinuedFile);
+
+    [Fact]
+    public void Three_link_chain_kernel_and_model_give_identical_streams_for_the_whole_run() =>
+        Compare<Recipes.TestCurriculumAnnealed.Kernel>(AnnealedFile);
+
+    [Theory]
+    [InlineData(ContinuedFile)]
+    [InlineData(AnnealedFile)]
+    public void Continuation_kernel_weights_are_the_models_chain_weights_bit_for_bit_around_every_switch(string file)
+    {
+        var recipe = FromFile(file);
+        Assert.NotNull(recipe.Continues);
+        var (weights, cumulative) = file == ContinuedFile
+            ? (Weights<Recipes.TestCurriculumContinued.Kernel>(), Cumulative<Recipes.TestCurriculumContinued.Kernel>())
+            : (Weights<Recipes.TestCurriculumAnnealed.Kernel>(), Cumulative<Recipes.TestCurriculumAnnealed.Kernel>());
+        var schedule = WeightSchedule.For(recipe);
+        int k = recipe.Sources.Count;
+        var tokens = new System.Collections.Generic.List<long> { -5, 0, 1, recipe.TotalTokens - 1, recipe.TotalTokens, recipe.TotalTokens + 12345 };
+        foreach (var link in recipe.Chain())
+        {
+            // Each switch and each phase start of the run, and the tokens on either side.
+            foreach (long at in new[] { link.StartToken }.Concat(link.Schedule.Phases.Select(p => p.At)))
+            {
+                for (long d = -2; d <= 2; d++) tokens.Add(at + d);
+            }
+        }
+        var random = new Random(5);
+        for (int t = 0; t < 2000; t++) tokens.Add(random.NextInt64(recipe.TotalTokens + 1));
+
+        var kernel = new double[k];
+        var model = new double[k];
+        foreach (long token in tokens)
+        {
+            weights(token, kernel);
+            schedule.Weights(token, model);
+            AssertBits(kernel, model, $"Weights({token})");
+            cumulative(token, kernel);
+            schedule.CumulativeTokens(token, model);
+            AssertBits(kernel, model, $"CumulativeTokens({token})");
+        }
+
+        static void AssertBits(double[] kernel, double[] model, string what)
+        {
+            for (int i = 0; i < kernel.Length; i++)
+            {
+                Assert.True(BitConverter.DoubleToInt64Bits(kernel[i]) == BitConverter.DoubleToInt64Bits(model[i]),
+                    $"{what}[{i}] is {kernel[i]:R} in the kernel, {model[i]:R} in the model.");
+            }
+        }
+    }
+
+    [Fact]
+    public void A_continuation_kernel_gives_the_stream_of_its_json_file_read_at_run_time()
+    {
+        var kernel = CompiledRecipe.FromKernel<Recipes.TestCurriculumAnnealed.Kernel>();
+        var json = CompiledRecipe.FromJson(Path.Combine(AppContext.BaseDirectory, "Recipes", AnnealedFile));
+        Assert.Equal(json.Hash, kernel.Hash);
+        Assert.Equal(json.SwitchSample, kernel.SwitchSample);
+        Assert.Equal(json.Earlier!.Hash, kernel.Earlier!.Hash);
+        var fromKernel = kernel.CreateSampler();
+        var fromJson = json.CreateSampler();
+        Assert.Equal(fromJson.Samples, fromKernel.Samples);
+        var a = new SampleRef[4096];
+        var b = new SampleRef[4096];
+        // Around each switch, and a stretch of every link.
+        foreach (long first in new long[] { 0, 699_000, 999_000, 1_300_000 - 4096 })
+        {
+            fromKernel.Fill(first, a);
+            fromJson.Fill(first, b);
+            Assert.Equal(b, a);
+        }
+    }
+
+    /// <summary>A recipe of Recipes/ read at run time with the recipes it continues, as CompiledRecipe.FromJson reads it.</summary>
+    private static Recipe.Model.Recipe FromFile(string file)
+    {
+        var checkedRecipe = JsonRecipeFile.Check(Path.Combine(AppContext.BaseDirectory, "Recipes", file));
+        return checkedRecipe.Recipe ?? throw new InvalidOperationException($"{file} does not check:\n" + string.Join("\n", checkedRecipe.Diagnostics));
+    }
+
+    private delegate void Vector(long token, Span<double> values);
+
+    private static Vector Weights<TKernel>() where TKernel : IRecipeKernel => TKernel.Weights;
+
+    private static Vector Cumulative<TKernel>() where TKernel : IRecipeKernel => TKernel.CumulativeTokens;
+
     private void Compare<TKernel>(string file)
         where TKernel : IRecipeKernel
     {
-        var recipe = TestRecipes.FromFile(file);
+        var recipe = FromFile(file);
         Assert.Equal(TKernel.Hash, RecipeHash.Compute(recipe));
         Assert.Equal(TKernel.SourceCount, recipe.Sources.Count);
         Assert.Equal(TKernel.TotalTokens, recipe.TotalTokens);

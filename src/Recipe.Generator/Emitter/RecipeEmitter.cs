@@ -113,13 +113,19 @@ internal static class RecipeEmitter
         WriteTable(writer, "Epochs of each source over the run.", "double", "Epochs", plan.Sources.Select(s => Num(s.Epochs)), isPublic: true);
         writer.WriteLineNoTabs(string.Empty);
 
-        if (schedule.Temperature is { } temperature)
+        if (schedule.Own is not null)
         {
-            WriteTemperature(writer, temperature, k);
+            WriteChain(writer, schedule, k);
+        }
+        else if (schedule.Temperature is { } temperature)
+        {
+            WriteTemperature(writer, temperature, k, Piece.Public);
+            writer.WriteLineNoTabs(string.Empty);
+            WriteTemperatureSingle(writer, k, Piece.Public);
         }
         else
         {
-            WriteSegments(writer, schedule, k);
+            WriteSegments(writer, schedule, k, Piece.Public);
         }
 
         writer.WriteLineNoTabs(string.Empty);
@@ -130,13 +136,28 @@ internal static class RecipeEmitter
         WriteKernel(writer, fullName);
     }
 
-    private static void WriteSegments(IndentedTextWriter writer, WeightSchedule schedule, int k)
+    /// <summary>
+    /// How a schedule's functions are written: public under their own names (a recipe that starts a run), or private
+    /// under a link's prefix, as one piece of a continuation's chain (<see cref="WriteChain"/>), which checks the spans.
+    /// </summary>
+    private sealed record Piece(string Prefix, string Modifier, string? Description)
     {
-        writer.WriteLine("/// <summary>w(t): the fraction of the mix of each source at token position <paramref name=\"token\"/>.</summary>");
-        writer.WriteLine("public static void Weights(long token, global::System.Span<double> weights)");
+        public static Piece Public { get; } = new("", "public", null);
+
+        public static Piece Link(int index, string description) => new("Link" + index, "private", description);
+
+        public bool IsPublic => Description is null;
+
+        public string Summary(string what) => IsPublic ? what : $"{what} Over {Description}, from its own token 0.";
+    }
+
+    private static void WriteSegments(IndentedTextWriter writer, WeightSchedule schedule, int k, Piece piece)
+    {
+        writer.WriteLine($"/// <summary>{piece.Summary("w(t): the fraction of the mix of each source at token position <paramref name=\"token\"/>.")}</summary>");
+        writer.WriteLine($"{piece.Modifier} static void {piece.Prefix}Weights(long token, global::System.Span<double> weights)");
         writer.WriteLine("{");
         writer.Indent++;
-        writer.WriteLine($"if (weights.Length < {k}) ThrowTooShort(nameof(weights));");
+        if (piece.IsPublic) writer.WriteLine($"if (weights.Length < {k}) ThrowTooShort(nameof(weights));");
         WriteTree(writer, schedule, 0, schedule.Segments.Count - 1, (w, segment) =>
         {
             for (int i = 0; i < k; i++)
@@ -149,11 +170,11 @@ internal static class RecipeEmitter
         writer.WriteLine("}");
         writer.WriteLineNoTabs(string.Empty);
 
-        writer.WriteLine("/// <summary>The exact integral of w from 0 to <paramref name=\"token\"/>: tokens each source has contributed by then.</summary>");
-        writer.WriteLine("public static void CumulativeTokens(long token, global::System.Span<double> perSource)");
+        writer.WriteLine($"/// <summary>{piece.Summary("The exact integral of w from 0 to <paramref name=\"token\"/>: tokens each source has contributed by then.")}</summary>");
+        writer.WriteLine($"{piece.Modifier} static void {piece.Prefix}CumulativeTokens(long token, global::System.Span<double> perSource)");
         writer.WriteLine("{");
         writer.Indent++;
-        writer.WriteLine($"if (perSource.Length < {k}) ThrowTooShort(nameof(perSource));");
+        if (piece.IsPublic) writer.WriteLine($"if (perSource.Length < {k}) ThrowTooShort(nameof(perSource));");
         WriteTree(writer, schedule, 0, schedule.Segments.Count - 1, (w, segment) =>
         {
             for (int i = 0; i < k; i++) w.WriteLine($"perSource[{i}] = {IntegralExpression(segment, i)};");
@@ -162,8 +183,8 @@ internal static class RecipeEmitter
         writer.WriteLine("}");
         writer.WriteLineNoTabs(string.Empty);
 
-        writer.WriteLine("/// <summary>The exact integral of one source's weight from 0 to <paramref name=\"token\"/> (same bits as the vector form).</summary>");
-        writer.WriteLine("public static double CumulativeTokens(long token, int source)");
+        writer.WriteLine($"/// <summary>{piece.Summary("The exact integral of one source's weight from 0 to <paramref name=\"token\"/> (same bits as the vector form).")}</summary>");
+        writer.WriteLine($"{piece.Modifier} static double {piece.Prefix}CumulativeTokens(long token, int source)");
         writer.WriteLine("{");
         writer.Indent++;
         WriteTree(writer, schedule, 0, schedule.Segments.Count - 1, (w, segment) =>
@@ -222,21 +243,22 @@ internal static class RecipeEmitter
         writer.WriteLine("}");
     }
 
-    private static void WriteTemperature(IndentedTextWriter writer, TemperatureCoefficients t, int k)
+    private static void WriteTemperature(IndentedTextWriter writer, TemperatureCoefficients t, int k, Piece piece)
     {
         int panels = WeightSchedule.TemperaturePanels;
-        writer.WriteLine("/// <summary>w(t): the fraction of the mix of each source at token position <paramref name=\"token\"/>.</summary>");
-        writer.WriteLine("public static void Weights(long token, global::System.Span<double> weights)");
+        string p = piece.Prefix;
+        writer.WriteLine($"/// <summary>{piece.Summary("w(t): the fraction of the mix of each source at token position <paramref name=\"token\"/>.")}</summary>");
+        writer.WriteLine($"{piece.Modifier} static void {p}Weights(long token, global::System.Span<double> weights)");
         writer.WriteLine("{");
         writer.Indent++;
-        writer.WriteLine($"if (weights.Length < {k}) ThrowTooShort(nameof(weights));");
-        writer.WriteLine($"WeightsAt(token <= 0L ? 0d : token >= {Long(t.TotalTokens)} ? {Num(t.TotalTokens)} : token, weights);");
+        if (piece.IsPublic) writer.WriteLine($"if (weights.Length < {k}) ThrowTooShort(nameof(weights));");
+        writer.WriteLine($"{p}WeightsAt(token <= 0L ? 0d : token >= {Long(t.TotalTokens)} ? {Num(t.TotalTokens)} : token, weights);");
         writer.Indent--;
         writer.WriteLine("}");
         writer.WriteLineNoTabs(string.Empty);
 
         writer.WriteLine("// T(t) = start + slope * t; w_i = b_i * exp(d_i / T) / sum, d_i = ln q_i - max ln q.");
-        writer.WriteLine("private static void WeightsAt(double t, global::System.Span<double> weights)");
+        writer.WriteLine($"private static void {p}WeightsAt(double t, global::System.Span<double> weights)");
         writer.WriteLine("{");
         writer.Indent++;
         writer.WriteLine($"double inverse = 1.0 / ({Num(t.Start)} + {Num(t.Slope)} * t);");
@@ -255,15 +277,15 @@ internal static class RecipeEmitter
         // The model's quadrature (its rule, panels and panel totals), written out in its order of operations.
         int points = WeightSchedule.QuadratureNodes.Length;
         writer.WriteLine($"// The integral has no closed form: {panels} panels, each by Gauss-Legendre quadrature on {points} points, panel totals precomputed.");
-        WriteTable(writer, null, "double", "PanelCumulative", t.PanelCumulative.Select(Num), isPublic: false);
-        WriteTable(writer, null, "double", "QuadratureNodes", WeightSchedule.QuadratureNodes.Select(Num), isPublic: false);
-        WriteTable(writer, null, "double", "QuadratureWeights", WeightSchedule.QuadratureWeights.Select(Num), isPublic: false);
+        WriteTable(writer, null, "double", p + "PanelCumulative", t.PanelCumulative.Select(Num), isPublic: false);
+        // One copy of the rule's tables in a class: a chain writes them once, after its links.
+        if (piece.IsPublic) WriteQuadratureTables(writer);
         writer.WriteLineNoTabs(string.Empty);
-        writer.WriteLine("/// <summary>The integral of w from 0 to <paramref name=\"token\"/>: tokens each source has contributed by then.</summary>");
-        writer.WriteLine("public static void CumulativeTokens(long token, global::System.Span<double> perSource)");
+        writer.WriteLine($"/// <summary>{piece.Summary("The integral of w from 0 to <paramref name=\"token\"/>: tokens each source has contributed by then.")}</summary>");
+        writer.WriteLine($"{piece.Modifier} static void {p}CumulativeTokens(long token, global::System.Span<double> perSource)");
         writer.WriteLine("{");
         writer.Indent++;
-        writer.WriteLine($"if (perSource.Length < {k}) ThrowTooShort(nameof(perSource));");
+        if (piece.IsPublic) writer.WriteLine($"if (perSource.Length < {k}) ThrowTooShort(nameof(perSource));");
         writer.WriteLine("if (token <= 0L)");
         writer.WriteLine("{");
         writer.WriteLine($"    perSource.Slice(0, {k}).Clear();");
@@ -274,7 +296,7 @@ internal static class RecipeEmitter
         writer.Indent++;
         writer.WriteLine("// Past the run the weights hold at their end value.");
         writer.WriteLine($"global::System.Span<double> end = stackalloc double[{k}];");
-        writer.WriteLine($"WeightsAt({Num(t.TotalTokens)}, end);");
+        writer.WriteLine($"{p}WeightsAt({Num(t.TotalTokens)}, end);");
         writer.WriteLine($"double beyond = token - {Long(t.TotalTokens)};");
         for (int i = 0; i < k; i++) writer.WriteLine($"perSource[{i}] = {Num(t.PanelCumulative[panels * k + i])} + end[{i}] * beyond;");
         writer.WriteLine("return;");
@@ -290,24 +312,146 @@ internal static class RecipeEmitter
         writer.WriteLine($"for (int m = 0; m < {points}; m++)");
         writer.WriteLine("{");
         writer.Indent++;
-        writer.WriteLine("WeightsAt(mid + half * QuadratureNodes[m], w);");
+        writer.WriteLine($"{p}WeightsAt(mid + half * QuadratureNodes[m], w);");
         writer.WriteLine("double g = QuadratureWeights[m];");
         for (int i = 0; i < k; i++) writer.WriteLine($"acc[{i}] += g * w[{i}];");
         writer.Indent--;
         writer.WriteLine("}");
-        writer.WriteLine($"var panelStart = PanelCumulative.Slice(panel * {k}, {k});");
+        writer.WriteLine($"var panelStart = {p}PanelCumulative.Slice(panel * {k}, {k});");
         for (int i = 0; i < k; i++) writer.WriteLine($"perSource[{i}] = panelStart[{i}] + acc[{i}] * half;");
         writer.Indent--;
         writer.WriteLine("}");
-        writer.WriteLineNoTabs(string.Empty);
-        writer.WriteLine("/// <summary>The integral of one source's weight from 0 to <paramref name=\"token\"/> (same bits as the vector form).</summary>");
-        writer.WriteLine("public static double CumulativeTokens(long token, int source)");
+    }
+
+    /// <summary>The temperature schedule's one-source integral: its vector form, one entry taken (the model's arithmetic).</summary>
+    private static void WriteTemperatureSingle(IndentedTextWriter writer, int k, Piece piece)
+    {
+        writer.WriteLine($"/// <summary>{piece.Summary("The integral of one source's weight from 0 to <paramref name=\"token\"/> (same bits as the vector form).")}</summary>");
+        writer.WriteLine($"{piece.Modifier} static double {piece.Prefix}CumulativeTokens(long token, int source)");
         writer.WriteLine("{");
         writer.Indent++;
         writer.WriteLine($"if ((uint)source >= {k}u) throw new global::System.ArgumentOutOfRangeException(nameof(source));");
         writer.WriteLine($"global::System.Span<double> perSource = stackalloc double[{k}];");
-        writer.WriteLine("CumulativeTokens(token, perSource);");
+        writer.WriteLine($"{piece.Prefix}CumulativeTokens(token, perSource);");
         writer.WriteLine("return perSource[source];");
+        writer.Indent--;
+        writer.WriteLine("}");
+    }
+
+    private static void WriteQuadratureTables(IndentedTextWriter writer)
+    {
+        WriteTable(writer, null, "double", "QuadratureNodes", WeightSchedule.QuadratureNodes.Select(Num), isPublic: false);
+        WriteTable(writer, null, "double", "QuadratureWeights", WeightSchedule.QuadratureWeights.Select(Num), isPublic: false);
+    }
+
+    /// <summary>
+    /// A continuation: each link of its chain as a private piece over the span it is in effect (the first recipe from
+    /// token 0, each later one's own phases from its switch point), and the public functions choosing the piece as the
+    /// model's chain schedule does: the earlier link's functions before a switch (sources it lacks at 0), after it the
+    /// link's own from the switch, its integral added to the counts at the switch.
+    /// </summary>
+    private static void WriteChain(IndentedTextWriter writer, WeightSchedule schedule, int k)
+    {
+        var links = new System.Collections.Generic.List<(WeightSchedule Piece, long Switch, double[] AtSwitch, string Name)>();
+        for (var link = schedule; ; link = link.Earlier)
+        {
+            if (link.Own is null)
+            {
+                links.Insert(0, (link, 0, new double[0], link.Recipe.Name));
+                break;
+            }
+            var atSwitch = new double[link.SourceCount];
+            var earlier = link.Earlier!.CumulativeTokens(link.SwitchToken);
+            System.Array.Copy(earlier, atSwitch, earlier.Length);
+            links.Insert(0, (link.Own, link.SwitchToken, atSwitch, link.Recipe.Name));
+        }
+
+        for (int j = 0; j < links.Count; j++)
+        {
+            var (piece, switchToken, atSwitch, name) = links[j];
+            var description = Piece.Link(j, j == 0
+                ? $"the first recipe of the chain, <c>{Xml(name)}</c>"
+                : $"<c>{Xml(name)}</c>'s own phases, which take over at token {Quantity.FormatExact(switchToken)}");
+            if (piece.Temperature is { } temperature)
+            {
+                WriteTemperature(writer, temperature, piece.SourceCount, description);
+                writer.WriteLineNoTabs(string.Empty);
+                WriteTemperatureSingle(writer, piece.SourceCount, description);
+            }
+            else
+            {
+                WriteSegments(writer, piece, piece.SourceCount, description);
+            }
+            if (j > 0)
+            {
+                writer.WriteLineNoTabs(string.Empty);
+                WriteTable(writer, null, "double", description.Prefix + "AtSwitch", atSwitch.Select(Num), isPublic: false);
+            }
+            writer.WriteLineNoTabs(string.Empty);
+        }
+        if (links.Any(link => link.Piece.Temperature is not null))
+        {
+            WriteQuadratureTables(writer);
+            writer.WriteLineNoTabs(string.Empty);
+        }
+
+        // The model takes a link's weights from its switch token on, and its integral only after it (at the switch
+        // itself the earlier link's integral, which ends there).
+        writer.WriteLine("/// <summary>w(t): the fraction of the mix of each source at token position <paramref name=\"token\"/>, over the whole chain.</summary>");
+        writer.WriteLine("public static void Weights(long token, global::System.Span<double> weights)");
+        WriteDispatch(writer, links.Select(link => (link.Piece.SourceCount, link.Switch, new double[0])).ToList(), k, "weights", "Weights", ">=");
+        writer.WriteLineNoTabs(string.Empty);
+
+        writer.WriteLine("/// <summary>The integral of w from 0 to <paramref name=\"token\"/> over the whole chain: tokens each source has contributed by then.</summary>");
+        writer.WriteLine("public static void CumulativeTokens(long token, global::System.Span<double> perSource)");
+        WriteDispatch(writer, links.Select(link => (link.Piece.SourceCount, link.Switch, link.AtSwitch)).ToList(), k, "perSource", "CumulativeTokens", ">");
+        writer.WriteLineNoTabs(string.Empty);
+
+        writer.WriteLine("/// <summary>The integral of one source's weight from 0 to <paramref name=\"token\"/> over the whole chain (same bits as the vector form).</summary>");
+        writer.WriteLine("public static double CumulativeTokens(long token, int source)");
+        writer.WriteLine("{");
+        writer.Indent++;
+        writer.WriteLine($"if ((uint)source >= {k}u) throw new global::System.ArgumentOutOfRangeException(nameof(source));");
+        for (int j = links.Count - 1; j >= 0; j--)
+        {
+            var (piece, switchToken, _, _) = links[j];
+            string value = j == 0 ? "Link0CumulativeTokens(token, source)" : $"Link{j}AtSwitch[source] + Link{j}CumulativeTokens(token - {Long(switchToken)}, source)";
+            if (piece.SourceCount < k) value = $"source < {piece.SourceCount} ? {value} : 0d";
+            writer.WriteLine(j == 0 ? $"return {value};" : $"if (token > {Long(switchToken)}) return {value};");
+        }
+        writer.Indent--;
+        writer.WriteLine("}");
+    }
+
+    /// <summary>
+    /// The body of a chain's vector function: the link in effect by <paramref name="compare"/> against each switch,
+    /// latest first; its piece at the token less the switch, the counts at the switch added (none for weights), and
+    /// the sources the link lacks at 0.
+    /// </summary>
+    private static void WriteDispatch(IndentedTextWriter writer, System.Collections.Generic.IReadOnlyList<(int SourceCount, long Switch, double[] Added)> links, int k, string span, string function, string compare)
+    {
+        writer.WriteLine("{");
+        writer.Indent++;
+        writer.WriteLine($"if ({span}.Length < {k}) ThrowTooShort(nameof({span}));");
+        for (int j = links.Count - 1; j >= 0; j--)
+        {
+            var (sourceCount, switchToken, added) = links[j];
+            if (j > 0)
+            {
+                writer.WriteLine($"if (token {compare} {Long(switchToken)})");
+                writer.WriteLine("{");
+                writer.Indent++;
+            }
+            if (sourceCount < k) writer.WriteLine($"{span}.Slice({sourceCount}, {k - sourceCount}).Clear();");
+            writer.WriteLine($"Link{j}{function}({(j == 0 ? "token" : $"token - {Long(switchToken)}")}, {span});");
+            if (j > 0)
+            {
+                for (int i = 0; i < added.Length; i++) writer.WriteLine($"{span}[{i}] += {Num(added[i])};");
+                writer.WriteLine("return;");
+                writer.Indent--;
+                writer.WriteLine("}");
+            }
+        }
         writer.Indent--;
         writer.WriteLine("}");
     }

@@ -21,6 +21,7 @@ internal sealed class CSharpRecipeParser
     public const string RecipeAttributeName = "Recipe.Runtime.RecipeAttribute";
     private const string PhaseAttributeName = "Recipe.Runtime.PhaseAttribute";
     private const string TemperatureAttributeName = "Recipe.Runtime.TemperatureAttribute";
+    private const string ContinuesAttributeName = "Recipe.Runtime.ContinuesAttribute";
     private const string SourceAttributeName = "Recipe.Runtime.SourceAttribute";
     private const string MixAttributeName = "Recipe.Runtime.MixAttribute";
     private const string SourceIdName = "Recipe.Runtime.SourceId";
@@ -85,6 +86,7 @@ internal sealed class CSharpRecipeParser
         Remember(ValuePath.Root, type.Locations.FirstOrDefault());
         AttributeData? recipeAttribute = null;
         AttributeData? temperatureAttribute = null;
+        AttributeData? continuesAttribute = null;
         var phaseAttributes = new List<AttributeData>();
         foreach (var attribute in type.GetAttributes())
         {
@@ -93,6 +95,7 @@ internal sealed class CSharpRecipeParser
                 case RecipeAttributeName: recipeAttribute = attribute; break;
                 case PhaseAttributeName: phaseAttributes.Add(attribute); break;
                 case TemperatureAttributeName: temperatureAttribute = attribute; break;
+                case ContinuesAttributeName: continuesAttribute = attribute; break;
             }
         }
         var target = Target(type);
@@ -107,10 +110,17 @@ internal sealed class CSharpRecipeParser
 
         string name = named.TryGetValue("Name", out var nameValue) && nameValue.Value is string text && text.Length > 0 ? text : type.Name;
         long? totalTokens = RequiredQuantity(named, "TotalTokens", ValuePath.Member("totalTokens"), "[Recipe]", "TotalTokens = \"15.6T\"");
+        // A continuation inherits its sequence length and seed (RecipeChain fills them in); one that restates them
+        // with another value is RCP015, so what is written is kept apart from what applies.
+        var continues = continuesAttribute is null ? null : ReadContinues(continuesAttribute);
         int? sequenceLength = null;
-        if (named.TryGetValue("SequenceLength", out var sequence)) sequenceLength = (int)sequence.Value!;
+        int? statedSequenceLength = null;
+        if (named.TryGetValue("SequenceLength", out var sequence)) sequenceLength = statedSequenceLength = (int)sequence.Value!;
+        else if (continuesAttribute is not null) sequenceLength = 0;
         else if (!_unboundArguments.Contains(ValuePath.Member("sequenceLength"))) Report(DiagnosticIds.MalformedRecipe, ValuePath.Root, "[Recipe] needs SequenceLength, e.g. SequenceLength = 4096");
-        long seed = named.TryGetValue("Seed", out var seedValue) ? Convert.ToInt64(seedValue.Value) : 0;
+        long? statedSeed = named.TryGetValue("Seed", out var seedValue) ? Convert.ToInt64(seedValue.Value) : null;
+        long seed = statedSeed ?? 0;
+        long switchToken = continues?.At ?? 0;
         var mode = named.TryGetValue("Weights", out var modeValue) ? (WeightMode)(int)modeValue.Value! : WeightMode.Percent;
         var interpolation = named.TryGetValue("Interpolation", out var interpolationValue) ? (Interpolation)(int)interpolationValue.Value! : Interpolation.Step;
         double maxEpochs = named.TryGetValue("MaxEpochs", out var epochs) ? (double)epochs.Value! : Recipe.Model.Recipe.DefaultMaxEpochs;
@@ -138,7 +148,7 @@ internal sealed class CSharpRecipeParser
                     "a [Temperature] recipe has one base weight per source and no [Phase]; remove the [Phase] attributes or [Temperature]");
             }
             phaseNames.Add("base");
-            phaseStarts.Add(0);
+            phaseStarts.Add(switchToken);
         }
         for (int p = 0; p < phaseAttributes.Count && temperature is null; p++)
         {
@@ -186,13 +196,58 @@ internal sealed class CSharpRecipeParser
         var phases = new List<Phase>();
         for (int p = 0; p < phaseNames.Count; p++) phases.Add(new Phase(phaseNames[p], phaseStarts[p], weights[p].ToEquatableArray()));
 
-        Recipe.Model.Recipe? recipe = totalTokens is null || sequenceLength is null
+        // A [Continues] that does not read leaves nothing to check the recipe against (as in JSON).
+        Recipe.Model.Recipe? recipe = totalTokens is null || sequenceLength is null || (continuesAttribute is not null && continues is null)
             ? null
             : new Recipe.Model.Recipe(name, totalTokens.Value, sequenceLength.Value, seed, mode, maxEpochs, syntheticCap, sources.ToEquatableArray(),
                 new Schedule(interpolation, phases.ToEquatableArray(), temperature)) { Description = description };
         target = target is null ? null : target with { Properties = properties.ToEquatableArray() };
-        return new Result(new ParsedRecipe(recipe, _diagnostics, _spans, _failedPaths), target, _locations, declarable);
+        var parsed = new ParsedRecipe(recipe, _diagnostics, _spans, _failedPaths)
+        {
+            Continues = continues,
+            StatedSequenceLength = statedSequenceLength,
+            StatedSeed = statedSeed,
+        };
+        return new Result(parsed, target, _locations, declarable);
     }
+
+    /// <summary>
+    /// [Continues(typeof(Earlier), At = "12T")]: the earlier recipe's class by its full name, and the switch point. A
+    /// class generated from a JSON recipe is not in the generator's own compilation yet, so there it does not bind:
+    /// then its name as written, which <see cref="BuildRecipes"/> looks up among the JSON recipes' classes.
+    /// </summary>
+    private ContinuationReference? ReadContinues(AttributeData attribute)
+    {
+        var syntax = Syntax(attribute);
+        string recipePath = ValuePath.Combine(ValuePath.Continues, "recipe");
+        Remember(ValuePath.Continues, syntax?.GetLocation());
+        Remember(recipePath, ArgumentLocation(syntax, 0));
+        var named = Named(attribute, syntax, ValuePath.Continues);
+        long? at = RequiredQuantity(named, "At", ValuePath.Combine(ValuePath.Continues, "at"), "[Continues]", "At = \"12T\"", ValuePath.Continues);
+        string? target = EarlierName(attribute, syntax);
+        if (target is null)
+        {
+            Report(DiagnosticIds.MalformedRecipe, recipePath, "[Continues] needs the earlier recipe's class, e.g. [Continues(typeof(LlamaV1), At = \"12T\")]");
+            return null;
+        }
+        return at is null ? null : new ContinuationReference(target, at.Value, Embedded: null);
+    }
+
+    private static string? EarlierName(AttributeData attribute, AttributeSyntax? syntax)
+    {
+        if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is INamedTypeSymbol { TypeKind: not TypeKind.Error } type)
+        {
+            return FullName(type);
+        }
+        var first = syntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals is null && a.NameColon is null);
+        return first?.Expression is TypeOfExpressionSyntax typeOf ? string.Concat(typeOf.Type.ToString().Where(c => !char.IsWhiteSpace(c))) : null;
+    }
+
+    /// <summary>"App.LlamaV1": the name a recipe class is looked up by (<see cref="BuildRecipes.ClassKey"/>).</summary>
+    public static string FullName(INamedTypeSymbol type) =>
+        type.ContainingType is not null ? type.ToDisplayString()
+        : type.ContainingNamespace is null || type.ContainingNamespace.IsGlobalNamespace ? type.Name
+        : type.ContainingNamespace.ToDisplayString() + "." + type.Name;
 
     private static AttributeData? Attribute(IPropertySymbol property, string name) =>
         property.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == name);

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using System.Linq;
 using System.Threading;
 using Recipe.Generator.Model;
@@ -15,15 +14,14 @@ internal static class JsonRecipeParser
 
     public static bool IsRecipe(string path) => path.EndsWith(Suffix, StringComparison.OrdinalIgnoreCase);
 
-    public static RecipeUnit Parse(RecipeFile file, EquatableArray<RecipeFile> manifests, GeneratorOptions options, CancellationToken cancellationToken)
+    /// <summary>Reads and checks the recipe in <paramref name="file"/>, with the recipes its chain reads (<paramref name="links"/>).</summary>
+    public static RecipeUnit Parse(JsonRecipeEntry file, RecipeLinks links, EquatableArray<RecipeFile> manifests, GeneratorOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var parsed = RecipeJsonReader.Read(file.Text);
         var (manifest, manifestFinding) = Manifests.Resolve(file.Path, parsed.ManifestLink, manifests, parsed.Recipe);
-        var checkedRecipe = parsed.Check(manifest);
-        string fileName = Path.GetFileName(file.Path);
-        string name = parsed.Recipe?.Name ?? fileName.Substring(0, Math.Max(0, fileName.Length - Suffix.Length));
-        var target = new RecipeTarget(file.Path, options.Namespace, Identifiers.Pascal(name), "public", IsUserClass: false, EquatableArray<SourceProperty>.Empty);
+        var checkedRecipe = links.Resolver(options).Check(parsed, file.Key, manifest);
+        var target = new RecipeTarget(file.Path, options.Namespace, file.ClassName, "public", IsUserClass: false, EquatableArray<SourceProperty>.Empty);
         var findings = manifestFinding is null
             ? checkedRecipe.Diagnostics
             : checkedRecipe.Diagnostics.Append(manifestFinding with { Span = parsed.Locate(manifestFinding.Path) });
