@@ -77,15 +77,23 @@ internal static class Bench
     }
 
     // The loaders' cache (SamplerIndexCache.Default): a recipe opened, inspected or benchmarked before is not indexed
-    // again and shows no pass; otherwise the pass is shown and its index saved for the next open.
-    private static SamplerIndex CachedIndex(CliIO io, CompiledRecipe recipe, bool progress)
+    // again and shows no pass; otherwise the pass is shown and its index saved for the next open. A continuation has an
+    // index per recipe of its chain: each is made ready here and the loaders take them from the cache (null returned).
+    private static SamplerIndex? CachedIndex(CliIO io, CompiledRecipe recipe, bool progress)
     {
         var cache = SamplerIndexCache.Default;
-        if (cache.TryGet(recipe) is { } cached) return cached;
-        using var bar = io.Progress("indexing", recipe.Samples, progress);
-        var index = cache.GetOrBuild(recipe, progress: new FractionProgress(bar, recipe.Samples));
-        bar.Finish();
-        return index;
+        SamplerIndex? last = null;
+        foreach (var indexed in recipe.IndexedRecipes)
+        {
+            if (cache.TryGet(indexed) is not { } index)
+            {
+                using var bar = io.Progress("indexing", indexed.Samples, progress);
+                index = cache.GetOrBuild(indexed, progress: new FractionProgress(bar, indexed.Samples));
+                bar.Finish();
+            }
+            last = index;
+        }
+        return recipe.Earlier is null ? last : null;
     }
 
     private static double Time(BatchLoader loader, long warmup, long measured)

@@ -104,6 +104,36 @@ public class BenchTests
     }
 
     [Fact]
+    public void A_continuation_is_benchmarked_over_an_index_per_recipe_of_its_chain()
+    {
+        using var folder = Data();
+        // A linear mix continued at sample 256 by another linear mix: each part of the chain needs its own index.
+        const string staticSchedule = "\"schedule\": { \"phases\": [ { \"at\": 0, \"weights\": { \"web\": 60, \"code\": 40 } } ] }";
+        folder.Write("v1.recipe.json", RecipeText.Replace(staticSchedule,
+            "\"schedule\": { \"interpolation\": \"linear\", \"phases\": [ { \"at\": 0, \"weights\": { \"web\": 60, \"code\": 40 } }, { \"at\": 16384, \"weights\": { \"web\": 30, \"code\": 70 } } ] }",
+            StringComparison.Ordinal));
+        string v2 = folder.Write("v2.recipe.json", """
+            {
+              "name": "bench-mix-v2",
+              "continues": { "recipe": "v1.recipe.json", "at": 16384 },
+              "totalTokens": 32768,
+              "sources": {
+                "web":  { "tokens": 20000, "files": ["web/*.bin"],  "format": "uint16" },
+                "code": { "tokens": 20000, "files": ["code/*.bin"], "format": "uint16" }
+              },
+              "schedule": { "interpolation": "linear", "phases": [
+                { "at": 16384, "weights": { "web": 80, "code": 20 } },
+                { "at": 24576, "weights": { "web": 50, "code": 50 } } ] }
+            }
+            """);
+        Assert.True(Recipe.Runtime.CompiledRecipe.FromJson(v2).IndexedRecipes.Count == 2);
+
+        var result = Tool.Run("bench", v2, "--data", folder.File("data"), "-b", "4", "-n", "10");
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Contains(result.OutLines, line => line.StartsWith("memcpy of shards", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_missing_data_root_is_one_error_line()
     {
         using var folder = Data();
