@@ -163,10 +163,7 @@ class MixMonitor:
 
     def update(self, source_ids, losses) -> None:
         """Records one loss per row; ids and losses may be torch tensors (any device) or arrays."""
-        ids = np.ascontiguousarray(_to_numpy(source_ids), dtype=np.int32).reshape(-1)
-        values = np.ascontiguousarray(_to_numpy(losses), dtype=np.float32).reshape(-1)
-        if ids.size != values.size:
-            raise RecipeError(f"MixMonitor.update: {ids.size} source ids but {values.size} losses; give one loss per row")
+        ids, values = _rows(source_ids, losses, "MixMonitor.update")
         lib = self._handle.native
         lib.check(lib.monitor_update(self._handle.value, ids.ctypes.data, values.ctypes.data, ids.size), "MixMonitor.update")
 
@@ -183,6 +180,15 @@ class MixMonitor:
             }
             for name, entry in raw.items()
         }
+
+
+def _rows(source_ids, losses, what: str):
+    """A batch's source ids (int32) and one loss per row (float32), contiguous for the library; RecipeError on a length mismatch."""
+    ids = np.ascontiguousarray(_to_numpy(source_ids), dtype=np.int32).reshape(-1)
+    values = np.ascontiguousarray(_to_numpy(losses), dtype=np.float32).reshape(-1)
+    if ids.size != values.size:
+        raise RecipeError(f"{what}: {ids.size} source ids but {values.size} losses; give one loss per row")
+    return ids, values
 
 
 def _to_numpy(values):

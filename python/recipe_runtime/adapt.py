@@ -21,7 +21,7 @@ import os
 
 import numpy as np
 
-from . import Recipe, RecipeError, _Handle, _to_numpy
+from . import Recipe, RecipeError, _Handle, _rows, _to_numpy
 
 __all__ = ["MixAdapter", "POLICIES"]
 
@@ -68,10 +68,7 @@ class MixAdapter:
 
     def update(self, source_ids, losses) -> None:
         """Adds one loss per row of this rank's batch; ids and losses may be torch tensors (any device) or arrays."""
-        ids = np.ascontiguousarray(_to_numpy(source_ids), dtype=np.int32).reshape(-1)
-        values = np.ascontiguousarray(_to_numpy(losses), dtype=np.float32).reshape(-1)
-        if ids.size != values.size:
-            raise RecipeError(f"MixAdapter.update: {ids.size} source ids but {values.size} losses; give one loss per row")
+        ids, values = _rows(source_ids, losses, "MixAdapter.update")
         lib = self._handle.native
         lib.check(lib.adapter_update(self._handle.value, ids.ctypes.data, values.ctypes.data, ids.size), "MixAdapter.update")
 
