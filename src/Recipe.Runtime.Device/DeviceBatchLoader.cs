@@ -159,6 +159,10 @@ public sealed class DeviceBatchLoader : LoaderCore
         throw RunOver();
     }
 
+    // Resident sources and per-source device buffers are sized once, at open: a continuation that adds sources is read
+    // by a loader opened for it (restoring this one's State), not switched to.
+    protected override bool AcceptsAddedSources => false;
+
     protected override void DiscardInFlight(long step)
     {
         // Copies and kernels in flight write into the buffers: let them finish before the buffers are refilled.
