@@ -35,11 +35,12 @@ BAND = VOCAB // 8
 SHAPES = {"web": (3, 0.30), "code": (1, 0.05), "math": (2, 0.0), "books": (5, 0.10), "wiki": (7, 0.10), "multilingual": (11, 0.20)}
 
 
-def write_shards(recipe: rr.Recipe, root: str) -> None:
-    """Writes each source's declared tokens as uint16 shards of two files under root/<source>/."""
+def write_shards(recipe: rr.Recipe, root: str, shapes=SHAPES) -> None:
+    """Writes each source's declared tokens as uint16 shards of two files under root/<source>/, shaped by
+    shapes[source] = (step of its progression, share of random tokens)."""
     rng = np.random.default_rng(0)
     for index, (name, tokens) in enumerate(zip(recipe.source_names, recipe.declared_tokens)):
-        step, noise = SHAPES[name]
+        step, noise = shapes[name]
         run = np.arange(tokens) % 64  # a new run every 64 tokens, from a random start
         starts = rng.integers(0, BAND, size=tokens // 64 + 1)
         values = (starts[np.arange(tokens) // 64] + step * run) % BAND

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -123,3 +124,36 @@ def write_shards(root: str, tokens=SOURCE_TOKENS) -> str:
 @pytest.fixture(scope="session")
 def data_root(tmp_path_factory):
     return write_shards(str(tmp_path_factory.mktemp("data")))
+
+
+def readme_blocks(start: str, end: str):
+    """The bash blocks (as lists of lines) and the python blocks of the README between the headings `start` and `end`."""
+    import re
+
+    text = open(os.path.join(REPO, "README.md"), encoding="utf-8").read()
+    section = text[text.index(start): text.index(end)]
+    blocks = re.findall(r"```(\w*)\n(.*?)```", section, re.S)
+    return [body.strip().splitlines() for lang, body in blocks if lang == "bash"], [body for lang, body in blocks if lang == "python"]
+
+
+def readme_command(command: str, out: str):
+    """A README command's words with out/... in `out` and /usr/bin/python3 as this interpreter, and its leading
+    VAR=value words as environment (paths relative to the repository)."""
+    env = dict(os.environ)
+    words = shlex.split(command)
+    while "=" in words[0]:
+        name, value = words.pop(0).split("=", 1)
+        env[name] = os.path.join(REPO, value)
+    words = [os.path.join(out, w[len("out/"):]) if w.startswith("out/") else w for w in words]
+    return [sys.executable if w == "/usr/bin/python3" else w for w in words], env
+
+
+def published_trainer(publish_command: str, out: str) -> str:
+    """Runs the README's publish command of examples/PyTorchTrainer (once per input change, cached) and links its
+    output folder as out/trainer; returns the library's path."""
+    cached = os.path.join(CACHE, _inputs_key(), "trainer")
+    words, _ = readme_command(publish_command, out)
+    if not os.path.exists(os.path.join(cached, "PyTorchTrainer.so")):
+        _run([cached if w == os.path.join(out, "trainer") else w for w in words])
+    os.symlink(cached, os.path.join(out, "trainer"))
+    return os.path.join(out, "trainer", "PyTorchTrainer.so")

@@ -3,36 +3,17 @@ folder, and a --log added to read what happened), the Python block, and the gene
 
 import json
 import os
-import re
-import shlex
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from conftest import CACHE, REPO, _inputs_key, _run
-
-README = os.path.join(REPO, "README.md")
+from conftest import REPO, published_trainer, readme_blocks, readme_command
 
 
 def step9_blocks():
-    text = open(README, encoding="utf-8").read()
-    section = text[text.index("## 9. Train in PyTorch"): text.index("### The C ABI")]
-    blocks = re.findall(r"```(\w*)\n(.*?)```", section, re.S)
-    bash = [body.strip().splitlines() for lang, body in blocks if lang == "bash"]
-    python = [body for lang, body in blocks if lang == "python"]
-    return bash, python
-
-
-def mapped(command, out):
-    """The README command's words with out/... in `out`, and its leading VAR=value words as environment."""
-    env = dict(os.environ)
-    words = shlex.split(command)
-    while "=" in words[0]:
-        name, value = words.pop(0).split("=", 1)
-        env[name] = os.path.join(REPO, value)
-    return [os.path.join(out, w[len("out/"):]) if w.startswith("out/") else w for w in words], env
+    return readme_blocks("## 9. Train in PyTorch", "### The C ABI")
 
 
 @pytest.fixture(scope="session")
@@ -40,16 +21,12 @@ def trained(tmp_path_factory):
     """Runs step 9's commands: publish (cached per input change), train, resume. Returns the out folder and the logs."""
     publish, first, resume = step9_blocks()[0][0]
     out = str(tmp_path_factory.mktemp("out"))
-    cached = os.path.join(CACHE, _inputs_key(), "trainer")
-    words, _ = mapped(publish, out)
-    if not os.path.exists(os.path.join(cached, "PyTorchTrainer.so")):
-        _run([cached if w == os.path.join(out, "trainer") else w for w in words])
-    os.symlink(cached, os.path.join(out, "trainer"))
+    published_trainer(publish, out)
     logs, outputs = [], []
     for command in (first, resume):
-        words, env = mapped(command, out)
+        words, env = readme_command(command, out)
         log = os.path.join(out, f"log{len(logs)}.json")
-        result = subprocess.run([sys.executable if w == "/usr/bin/python3" else w for w in words] + ["--log", log], cwd=REPO, env=env,
+        result = subprocess.run(words + ["--log", log], cwd=REPO, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=1200)
         assert result.returncode == 0, result.stdout[-4000:]
         outputs.append(result.stdout)

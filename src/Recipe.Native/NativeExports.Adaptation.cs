@@ -97,7 +97,8 @@ public static unsafe partial class NativeExports
     /// <summary>
     /// Decides at <paramref name="nextSample"/> from the statistics summed over all ranks and writes (or, on a rank
     /// that does not write, waits for and checks) the link: <c>{"number", "decidedAt", "switchSample", "path", "hash",
-    /// "proposed", "weights", "clips", "log"}</c>.
+    /// "statistics": [{"name", "meanLoss", "samples", "weight"}], "proposed", "weights", "clips", "log"}</c> (a source the
+    /// window did not see has a null meanLoss).
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "recipe_adapter_decide")]
     public static int AdapterDecide(long adapterHandle, long nextSample, double* sums, long count, byte* buffer, long capacity, long* length)
@@ -117,6 +118,18 @@ public static unsafe partial class NativeExports
                     writer.WriteNumber("switchSample", decision.SwitchSample);
                     writer.WriteString("path", decision.Path);
                     writer.WriteString("hash", decision.Recipe.Hash);
+                    writer.WriteStartArray("statistics");
+                    foreach (var source in decision.Statistics)
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("name", source.Name);
+                        if (double.IsFinite(source.MeanLoss)) writer.WriteNumber("meanLoss", source.MeanLoss);
+                        else writer.WriteNull("meanLoss");
+                        writer.WriteNumber("samples", source.Samples);
+                        writer.WriteNumber("weight", source.Weight);
+                        writer.WriteEndObject();
+                    }
+                    writer.WriteEndArray();
                     Numbers(writer, "proposed", decision.Proposed);
                     Numbers(writer, "weights", decision.Weights);
                     writer.WriteStartArray("clips");
