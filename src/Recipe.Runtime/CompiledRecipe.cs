@@ -204,9 +204,7 @@ public abstract class CompiledRecipe
     {
         public static readonly CompiledRecipe<KernelIntegral<TKernel>> Instance = new(
             TKernel.Name, TKernel.Hash, TKernel.SourceCount, TKernel.TotalTokens, TKernel.SequenceLength, TKernel.Seed,
-            () => RecipeChain.Check(RecipeJsonReader.Read(TKernel.CanonicalJson)).Recipe
-                ?? throw new InvalidOperationException($"The canonical JSON of recipe '{TKernel.Name}' does not read back; the generator and the runtime disagree."),
-            schedule: null, default);
+            TKernel.CreateModel, schedule: null, default);
     }
 }
 

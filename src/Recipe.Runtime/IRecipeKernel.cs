@@ -24,6 +24,9 @@ public interface IRecipeKernel
 
     static abstract long Seed { get; }
 
+    /// <summary>A new instance of the recipe the build checked, as the model's objects (no JSON read).</summary>
+    static abstract Recipe.Model.Recipe CreateModel();
+
     /// <summary>w(t): the fraction of the mix of each source at token position <paramref name="token"/>.</summary>
     static abstract void Weights(long token, Span<double> weights);
 

@@ -128,6 +128,8 @@ public class StreamTests
         using var model = data.Open(batchSize: 16);
         using var kernel = BatchLoader.Open(CompiledRecipe.FromKernel<Recipes.LoaderFixture.Kernel>(), data.Root, new LoaderOptions { BatchSize = 16, Log = null });
         Assert.Equal(model.Recipe.Hash, kernel.Recipe.Hash);
+        // The kernel's model (files, formats and all) is what its canonical JSON reads back as.
+        Assert.Equal(Recipe.Model.RecipeChain.Check(Recipe.Model.Json.RecipeJsonReader.Read(Recipes.LoaderFixture.CanonicalJson)).Recipe, kernel.Recipe.Model);
         BatchCopy.AssertSame(BatchCopy.Drain(model), BatchCopy.Drain(kernel));
     }
 

@@ -40,6 +40,27 @@ public class KernelModelEquivalenceTests(ITestOutputHelper output)
     public void Three_link_chain_kernel_and_model_give_identical_streams_for_the_whole_run() =>
         Compare<Recipes.TestCurriculumAnnealed.Kernel>(AnnealedFile);
 
+    [Fact]
+    public void A_kernels_model_is_its_canonical_json_read_back_with_its_hash_and_nothing_else()
+    {
+        AssertModelIsCanonical<Recipes.TestCurriculum.Kernel>();
+        AssertModelIsCanonical<Recipes.TestStatic.Kernel>();
+        AssertModelIsCanonical<Recipes.TestTemperature.Kernel>();
+        AssertModelIsCanonical<Recipes.TestCurriculumContinued.Kernel>();
+        AssertModelIsCanonical<Recipes.TestCurriculumAnnealed.Kernel>();
+    }
+
+    private static void AssertModelIsCanonical<TKernel>()
+        where TKernel : IRecipeKernel
+    {
+        var model = CompiledRecipe.FromKernel<TKernel>().Model;
+        var readBack = RecipeChain.Check(Recipe.Model.Json.RecipeJsonReader.Read(TKernel.CanonicalJson)).Recipe;
+        Assert.Equal(readBack, model);
+        Assert.Equal(TKernel.CanonicalJson, RecipeHash.CanonicalJson(model));
+        Assert.Equal(TKernel.Hash, RecipeHash.Compute(model));
+        Assert.NotSame(TKernel.CreateModel(), TKernel.CreateModel());
+    }
+
     [Theory]
     [InlineData(ContinuedFile)]
     [InlineData(AnnealedFile)]

@@ -133,7 +133,76 @@ internal static class RecipeEmitter
         writer.WriteLine("private static void ThrowTooShort(string parameter) =>");
         writer.WriteLine($"    throw new global::System.ArgumentException(\"The span must hold {k} values, one per source.\", parameter);");
         writer.WriteLineNoTabs(string.Empty);
+        WriteModel(writer, recipe);
+        writer.WriteLineNoTabs(string.Empty);
         WriteKernel(writer, fullName);
+    }
+
+    /// <summary>
+    /// The checked recipe as the model's objects, holding exactly what its canonical JSON holds (prose cut alike), so
+    /// that the runtime takes a compiled recipe as it is instead of reading that JSON back.
+    /// </summary>
+    private static void WriteModel(IndentedTextWriter writer, Recipe.Model.Recipe recipe)
+    {
+        writer.WriteLine("/// <summary>The recipe as the model's objects: what the build checked, with no JSON to read at run time.</summary>");
+        writer.WriteLine("public static global::Recipe.Model.Recipe CreateModel() =>");
+        writer.Indent++;
+        WriteModelLiteral(writer, recipe);
+        writer.WriteLine(";");
+        writer.Indent--;
+    }
+
+    private static void WriteModelLiteral(IndentedTextWriter writer, Recipe.Model.Recipe recipe)
+    {
+        const string Model = "global::Recipe.Model.";
+        writer.WriteLine($"new {Model}Recipe({Str(recipe.Name)}, {Long(recipe.TotalTokens)}, {recipe.SequenceLength}, {Long(recipe.Seed)}, {Model}WeightMode.{recipe.WeightMode}, {Num(recipe.MaxEpochs)}, {Num(recipe.SyntheticCap)},");
+        writer.Indent++;
+        writer.WriteLine($"new {Model}EquatableArray<{Model}Source>(new {Model}Source[]");
+        writer.WriteLine("{");
+        writer.Indent++;
+        foreach (var source in recipe.Sources)
+        {
+            var set = new System.Collections.Generic.List<string>();
+            if (source.Quality is { } quality) set.Add($"Quality = {Num(quality)}");
+            if (source.Synthetic) set.Add("Synthetic = true");
+            if (source.MaxEpochs is { } maxEpochs) set.Add($"MaxEpochs = {Num(maxEpochs)}");
+            if (source.MaxFraction is { } maxFraction) set.Add($"MaxFraction = {Num(maxFraction)}");
+            if (source.Files.Count > 0) set.Add($"Files = new {Model}EquatableArray<string>(new string[] {{ {string.Join(", ", source.Files.Select(Str))} }})");
+            if (source.Format is { } format) set.Add($"Format = {Str(format)}");
+            if (source.License is { } license) set.Add($"License = {Str(RecipeHash.Prose(license))}");
+            if (source.Description is { } description) set.Add($"Description = {Str(RecipeHash.Prose(description))}");
+            string init = set.Count == 0 ? "" : $" {{ {string.Join(", ", set)} }}";
+            writer.WriteLine($"new {Model}Source({Str(source.Name)}, {Long(source.Tokens)}){init},");
+        }
+        writer.Indent--;
+        writer.WriteLine("}),");
+        var schedule = recipe.Schedule;
+        writer.WriteLine($"new {Model}Schedule({Model}Interpolation.{schedule.Interpolation}, new {Model}EquatableArray<{Model}Phase>(new {Model}Phase[]");
+        writer.WriteLine("{");
+        writer.Indent++;
+        foreach (var phase in schedule.Phases)
+        {
+            writer.WriteLine($"new {Model}Phase({Str(phase.Name)}, {Long(phase.At)}, new {Model}EquatableArray<double>(new double[] {{ {string.Join(", ", phase.Weights.Select(Num))} }})),");
+        }
+        writer.Indent--;
+        string temperature = schedule.Temperature is { } t ? $"new {Model}Temperature({Num(t.Start)}, {Num(t.End)})" : "null";
+        writer.Write($"}}), {temperature}))");
+        writer.Indent--;
+        if (recipe.Description is null && recipe.Continues is null) return;
+        writer.WriteLine();
+        writer.WriteLine("{");
+        writer.Indent++;
+        if (recipe.Description is { } text) writer.WriteLine($"Description = {Str(RecipeHash.Prose(text))},");
+        if (recipe.Continues is { } continuation)
+        {
+            writer.WriteLine($"Continues = new {Model}Continuation(");
+            writer.Indent++;
+            WriteModelLiteral(writer, continuation.Earlier);
+            writer.WriteLine($", {Long(continuation.At)}),");
+            writer.Indent--;
+        }
+        writer.Indent--;
+        writer.Write("}");
     }
 
     /// <summary>
@@ -477,6 +546,7 @@ internal static class RecipeEmitter
         writer.WriteLine($"public static long TotalTokens => {fullName}.TotalTokens;");
         writer.WriteLine($"public static int SequenceLength => {fullName}.SequenceLength;");
         writer.WriteLine($"public static long Seed => {fullName}.Seed;");
+        writer.WriteLine($"public static global::Recipe.Model.Recipe CreateModel() => {fullName}.CreateModel();");
         writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         writer.WriteLine($"public static void Weights(long token, global::System.Span<double> weights) => {fullName}.Weights(token, weights);");
         writer.WriteLine("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");

@@ -194,6 +194,34 @@ namespace Recipes
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 3 values, one per source.", parameter);
 
+        /// <summary>The recipe as the model's objects: what the build checked, with no JSON to read at run time.</summary>
+        public static global::Recipe.Model.Recipe CreateModel() =>
+            new global::Recipe.Model.Recipe("v2", 1500000L, 1000, 7L, global::Recipe.Model.WeightMode.Percent, 4d, 0.15,
+                new global::Recipe.Model.EquatableArray<global::Recipe.Model.Source>(new global::Recipe.Model.Source[]
+                {
+                    new global::Recipe.Model.Source("web", 1000000L),
+                    new global::Recipe.Model.Source("code", 1000000L),
+                    new global::Recipe.Model.Source("math", 1000000L),
+                }),
+                new global::Recipe.Model.Schedule(global::Recipe.Model.Interpolation.Linear, new global::Recipe.Model.EquatableArray<global::Recipe.Model.Phase>(new global::Recipe.Model.Phase[]
+                {
+                    new global::Recipe.Model.Phase("b", 600000L, new global::Recipe.Model.EquatableArray<double>(new double[] { 50d, 50d, 0d })),
+                    new global::Recipe.Model.Phase("c", 1200000L, new global::Recipe.Model.EquatableArray<double>(new double[] { 30d, 30d, 40d })),
+                }), null))
+            {
+                Continues = new global::Recipe.Model.Continuation(
+                    new global::Recipe.Model.Recipe("v1", 1000000L, 1000, 7L, global::Recipe.Model.WeightMode.Percent, 4d, 0.15,
+                        new global::Recipe.Model.EquatableArray<global::Recipe.Model.Source>(new global::Recipe.Model.Source[]
+                        {
+                            new global::Recipe.Model.Source("web", 1000000L),
+                            new global::Recipe.Model.Source("code", 1000000L),
+                        }),
+                        new global::Recipe.Model.Schedule(global::Recipe.Model.Interpolation.Step, new global::Recipe.Model.EquatableArray<global::Recipe.Model.Phase>(new global::Recipe.Model.Phase[]
+                        {
+                            new global::Recipe.Model.Phase("a", 0L, new global::Recipe.Model.EquatableArray<double>(new double[] { 60d, 40d })),
+                        }), null)), 600000L),
+            };
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {
@@ -204,6 +232,7 @@ namespace Recipes
             public static long TotalTokens => global::Recipes.V2.TotalTokens;
             public static int SequenceLength => global::Recipes.V2.SequenceLength;
             public static long Seed => global::Recipes.V2.Seed;
+            public static global::Recipe.Model.Recipe CreateModel() => global::Recipes.V2.CreateModel();
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static void Weights(long token, global::System.Span<double> weights) => global::Recipes.V2.Weights(token, weights);
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

@@ -233,6 +233,24 @@ namespace Recipes
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 3 values, one per source.", parameter);
 
+        /// <summary>The recipe as the model's objects: what the build checked, with no JSON to read at run time.</summary>
+        public static global::Recipe.Model.Recipe CreateModel() =>
+            new global::Recipe.Model.Recipe("five-phase-step", 2000000000000L, 4096, 7L, global::Recipe.Model.WeightMode.Percent, 4d, 0.15,
+                new global::Recipe.Model.EquatableArray<global::Recipe.Model.Source>(new global::Recipe.Model.Source[]
+                {
+                    new global::Recipe.Model.Source("web", 2000000000000L),
+                    new global::Recipe.Model.Source("code", 1000000000000L),
+                    new global::Recipe.Model.Source("math", 400000000000L),
+                }),
+                new global::Recipe.Model.Schedule(global::Recipe.Model.Interpolation.Step, new global::Recipe.Model.EquatableArray<global::Recipe.Model.Phase>(new global::Recipe.Model.Phase[]
+                {
+                    new global::Recipe.Model.Phase("warmup", 0L, new global::Recipe.Model.EquatableArray<double>(new double[] { 80d, 15d, 5d })),
+                    new global::Recipe.Model.Phase("broad", 400000000000L, new global::Recipe.Model.EquatableArray<double>(new double[] { 70d, 20d, 10d })),
+                    new global::Recipe.Model.Phase("code", 800000000000L, new global::Recipe.Model.EquatableArray<double>(new double[] { 55d, 30d, 15d })),
+                    new global::Recipe.Model.Phase("reasoning", 1200000000000L, new global::Recipe.Model.EquatableArray<double>(new double[] { 50d, 30d, 20d })),
+                    new global::Recipe.Model.Phase("anneal", 1600000000000L, new global::Recipe.Model.EquatableArray<double>(new double[] { 40d, 35d, 25d })),
+                }), null));
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {
@@ -243,6 +261,7 @@ namespace Recipes
             public static long TotalTokens => global::Recipes.FivePhaseStep.TotalTokens;
             public static int SequenceLength => global::Recipes.FivePhaseStep.SequenceLength;
             public static long Seed => global::Recipes.FivePhaseStep.Seed;
+            public static global::Recipe.Model.Recipe CreateModel() => global::Recipes.FivePhaseStep.CreateModel();
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static void Weights(long token, global::System.Span<double> weights) => global::Recipes.FivePhaseStep.Weights(token, weights);
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

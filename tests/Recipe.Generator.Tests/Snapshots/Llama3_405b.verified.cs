@@ -198,6 +198,28 @@ namespace Recipes
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 6 values, one per source.", parameter);
 
+        /// <summary>The recipe as the model's objects: what the build checked, with no JSON to read at run time.</summary>
+        public static global::Recipe.Model.Recipe CreateModel() =>
+            new global::Recipe.Model.Recipe("llama3-405b", 15600000000000L, 8192, 42L, global::Recipe.Model.WeightMode.Percent, 4d, 0.15,
+                new global::Recipe.Model.EquatableArray<global::Recipe.Model.Source>(new global::Recipe.Model.Source[]
+                {
+                    new global::Recipe.Model.Source("web", 8000000000000L) { Quality = 0.4, Files = new global::Recipe.Model.EquatableArray<string>(new string[] { "web/*.bin" }), Format = "megatron" },
+                    new global::Recipe.Model.Source("code", 4000000000000L) { Quality = 0.7, Files = new global::Recipe.Model.EquatableArray<string>(new string[] { "code/*.bin" }), Format = "megatron" },
+                    new global::Recipe.Model.Source("math", 1500000000000L) { Quality = 0.9, Synthetic = true, Files = new global::Recipe.Model.EquatableArray<string>(new string[] { "math/*.bin" }), Format = "megatron", Description = "natural math plus validated synthetic reasoning traces" },
+                    new global::Recipe.Model.Source("books", 800000000000L) { Quality = 0.85, Files = new global::Recipe.Model.EquatableArray<string>(new string[] { "books/*.bin" }), Format = "megatron", License = "licensed" },
+                    new global::Recipe.Model.Source("wiki", 300000000000L) { Quality = 0.95, Files = new global::Recipe.Model.EquatableArray<string>(new string[] { "wiki/*.bin" }), Format = "megatron" },
+                    new global::Recipe.Model.Source("multilingual", 1500000000000L) { Quality = 0.5, Files = new global::Recipe.Model.EquatableArray<string>(new string[] { "multilingual/*.bin" }), Format = "megatron" },
+                }),
+                new global::Recipe.Model.Schedule(global::Recipe.Model.Interpolation.Linear, new global::Recipe.Model.EquatableArray<global::Recipe.Model.Phase>(new global::Recipe.Model.Phase[]
+                {
+                    new global::Recipe.Model.Phase("foundation", 0L, new global::Recipe.Model.EquatableArray<double>(new double[] { 55d, 20d, 5d, 5d, 5d, 10d })),
+                    new global::Recipe.Model.Phase("reasoning", 8000000000000L, new global::Recipe.Model.EquatableArray<double>(new double[] { 45d, 30d, 10d, 5d, 3d, 7d })),
+                    new global::Recipe.Model.Phase("quality", 13000000000000L, new global::Recipe.Model.EquatableArray<double>(new double[] { 40d, 25d, 15d, 6d, 4d, 10d })),
+                }), null))
+            {
+                Description = "Llama 3 405B: 15.6T tokens with the three-phase curriculum of the Llama 3 report (foundation, code and reasoning, quality), as reconstructed in reference 001 section 5.",
+            };
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {
@@ -208,6 +230,7 @@ namespace Recipes
             public static long TotalTokens => global::Recipes.Llama3_405b.TotalTokens;
             public static int SequenceLength => global::Recipes.Llama3_405b.SequenceLength;
             public static long Seed => global::Recipes.Llama3_405b.Seed;
+            public static global::Recipe.Model.Recipe CreateModel() => global::Recipes.Llama3_405b.CreateModel();
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static void Weights(long token, global::System.Span<double> weights) => global::Recipes.Llama3_405b.Weights(token, weights);
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

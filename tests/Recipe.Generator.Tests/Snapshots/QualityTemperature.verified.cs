@@ -132,6 +132,20 @@ namespace Recipes
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 3 values, one per source.", parameter);
 
+        /// <summary>The recipe as the model's objects: what the build checked, with no JSON to read at run time.</summary>
+        public static global::Recipe.Model.Recipe CreateModel() =>
+            new global::Recipe.Model.Recipe("quality-temperature", 1000000000000L, 4096, 3L, global::Recipe.Model.WeightMode.Percent, 4d, 0.15,
+                new global::Recipe.Model.EquatableArray<global::Recipe.Model.Source>(new global::Recipe.Model.Source[]
+                {
+                    new global::Recipe.Model.Source("web", 2000000000000L) { Quality = 0.4 },
+                    new global::Recipe.Model.Source("code", 1000000000000L) { Quality = 0.7 },
+                    new global::Recipe.Model.Source("math", 500000000000L) { Quality = 0.9 },
+                }),
+                new global::Recipe.Model.Schedule(global::Recipe.Model.Interpolation.Linear, new global::Recipe.Model.EquatableArray<global::Recipe.Model.Phase>(new global::Recipe.Model.Phase[]
+                {
+                    new global::Recipe.Model.Phase("base", 0L, new global::Recipe.Model.EquatableArray<double>(new double[] { 60d, 25d, 15d })),
+                }), new global::Recipe.Model.Temperature(1d, 0.3)));
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {
@@ -142,6 +156,7 @@ namespace Recipes
             public static long TotalTokens => global::Recipes.QualityTemperature.TotalTokens;
             public static int SequenceLength => global::Recipes.QualityTemperature.SequenceLength;
             public static long Seed => global::Recipes.QualityTemperature.Seed;
+            public static global::Recipe.Model.Recipe CreateModel() => global::Recipes.QualityTemperature.CreateModel();
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static void Weights(long token, global::System.Span<double> weights) => global::Recipes.QualityTemperature.Weights(token, weights);
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

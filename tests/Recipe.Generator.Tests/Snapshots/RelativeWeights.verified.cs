@@ -126,6 +126,21 @@ namespace Recipes
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 3 values, one per source.", parameter);
 
+        /// <summary>The recipe as the model's objects: what the build checked, with no JSON to read at run time.</summary>
+        public static global::Recipe.Model.Recipe CreateModel() =>
+            new global::Recipe.Model.Recipe("relative-weights", 500000000000L, 2048, 0L, global::Recipe.Model.WeightMode.Relative, 4d, 0.15,
+                new global::Recipe.Model.EquatableArray<global::Recipe.Model.Source>(new global::Recipe.Model.Source[]
+                {
+                    new global::Recipe.Model.Source("web", 1000000000000L),
+                    new global::Recipe.Model.Source("code", 400000000000L),
+                    new global::Recipe.Model.Source("books", 300000000000L),
+                }),
+                new global::Recipe.Model.Schedule(global::Recipe.Model.Interpolation.Linear, new global::Recipe.Model.EquatableArray<global::Recipe.Model.Phase>(new global::Recipe.Model.Phase[]
+                {
+                    new global::Recipe.Model.Phase("early", 0L, new global::Recipe.Model.EquatableArray<double>(new double[] { 3d, 1d, 1d })),
+                    new global::Recipe.Model.Phase("late", 300000000000L, new global::Recipe.Model.EquatableArray<double>(new double[] { 2d, 2d, 1d })),
+                }), null));
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {
@@ -136,6 +151,7 @@ namespace Recipes
             public static long TotalTokens => global::Recipes.RelativeWeights.TotalTokens;
             public static int SequenceLength => global::Recipes.RelativeWeights.SequenceLength;
             public static long Seed => global::Recipes.RelativeWeights.Seed;
+            public static global::Recipe.Model.Recipe CreateModel() => global::Recipes.RelativeWeights.CreateModel();
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static void Weights(long token, global::System.Span<double> weights) => global::Recipes.RelativeWeights.Weights(token, weights);
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

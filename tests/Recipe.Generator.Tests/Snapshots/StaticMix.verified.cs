@@ -89,6 +89,20 @@ namespace Recipes
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 3 values, one per source.", parameter);
 
+        /// <summary>The recipe as the model's objects: what the build checked, with no JSON to read at run time.</summary>
+        public static global::Recipe.Model.Recipe CreateModel() =>
+            new global::Recipe.Model.Recipe("static-mix", 300000000000L, 2048, 0L, global::Recipe.Model.WeightMode.Fraction, 4d, 0.15,
+                new global::Recipe.Model.EquatableArray<global::Recipe.Model.Source>(new global::Recipe.Model.Source[]
+                {
+                    new global::Recipe.Model.Source("web", 1000000000000L),
+                    new global::Recipe.Model.Source("code", 200000000000L),
+                    new global::Recipe.Model.Source("books", 50000000000L),
+                }),
+                new global::Recipe.Model.Schedule(global::Recipe.Model.Interpolation.Step, new global::Recipe.Model.EquatableArray<global::Recipe.Model.Phase>(new global::Recipe.Model.Phase[]
+                {
+                    new global::Recipe.Model.Phase("all", 0L, new global::Recipe.Model.EquatableArray<double>(new double[] { 0.7, 0.2, 0.1 })),
+                }), null));
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {
@@ -99,6 +113,7 @@ namespace Recipes
             public static long TotalTokens => global::Recipes.StaticMix.TotalTokens;
             public static int SequenceLength => global::Recipes.StaticMix.SequenceLength;
             public static long Seed => global::Recipes.StaticMix.Seed;
+            public static global::Recipe.Model.Recipe CreateModel() => global::Recipes.StaticMix.CreateModel();
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static void Weights(long token, global::System.Span<double> weights) => global::Recipes.StaticMix.Weights(token, weights);
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]

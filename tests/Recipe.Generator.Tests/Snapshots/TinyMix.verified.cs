@@ -159,6 +159,22 @@ namespace Demo.Mixes
         private static void ThrowTooShort(string parameter) =>
             throw new global::System.ArgumentException("The span must hold 3 values, one per source.", parameter);
 
+        /// <summary>The recipe as the model's objects: what the build checked, with no JSON to read at run time.</summary>
+        public static global::Recipe.Model.Recipe CreateModel() =>
+            new global::Recipe.Model.Recipe("TinyMix", 1000000000000L, 2048, 0L, global::Recipe.Model.WeightMode.Percent, 4d, 0.15,
+                new global::Recipe.Model.EquatableArray<global::Recipe.Model.Source>(new global::Recipe.Model.Source[]
+                {
+                    new global::Recipe.Model.Source("web", 800000000000L) { Quality = 0.4 },
+                    new global::Recipe.Model.Source("code", 300000000000L) { Quality = 0.8 },
+                    new global::Recipe.Model.Source("math", 100000000000L) { Quality = 0.9 },
+                }),
+                new global::Recipe.Model.Schedule(global::Recipe.Model.Interpolation.Linear, new global::Recipe.Model.EquatableArray<global::Recipe.Model.Phase>(new global::Recipe.Model.Phase[]
+                {
+                    new global::Recipe.Model.Phase("warmup", 0L, new global::Recipe.Model.EquatableArray<double>(new double[] { 70d, 20d, 10d })),
+                    new global::Recipe.Model.Phase("main", 100000000000L, new global::Recipe.Model.EquatableArray<double>(new double[] { 60d, 30d, 10d })),
+                    new global::Recipe.Model.Phase("anneal", 900000000000L, new global::Recipe.Model.EquatableArray<double>(new double[] { 40d, 40d, 20d })),
+                }), null));
+
         /// <summary>This recipe as a type argument, for samplers and loaders specialised with no virtual call.</summary>
         public readonly struct Kernel : global::Recipe.Runtime.IRecipeKernel
         {
@@ -169,6 +185,7 @@ namespace Demo.Mixes
             public static long TotalTokens => global::Demo.Mixes.TinyMix.TotalTokens;
             public static int SequenceLength => global::Demo.Mixes.TinyMix.SequenceLength;
             public static long Seed => global::Demo.Mixes.TinyMix.Seed;
+            public static global::Recipe.Model.Recipe CreateModel() => global::Demo.Mixes.TinyMix.CreateModel();
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             public static void Weights(long token, global::System.Span<double> weights) => global::Demo.Mixes.TinyMix.Weights(token, weights);
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
