@@ -182,6 +182,26 @@ public class JsonDiagnosticTests
     // ---------------------------------------------------------------- syntax
 
     [Fact]
+    public void A_byte_the_compiler_could_not_decode_as_UTF8_reports_RCP009_at_it_and_generates_nothing()
+    {
+        // The compiler decodes an additional file's bytes with U+FFFD for each byte that is not UTF-8 (as "caf\xE9" in
+        // Latin-1): the recipe would otherwise compile with the replacement character in its description.
+        const string json = """
+            {
+              "name": "mini",
+              "description": "caf�",
+              "totalTokens": "1M",
+              "sources": { "web": { "tokens": "1M" } },
+              "schedule": { "phases": [ { "name": "a", "at": 0, "weights": { "web": 100 } } ] }
+            }
+            """;
+        var run = Generate(json);
+        var diagnostic = DiagnosticAssert.Single(run.Result.Diagnostics, "RCP009", Error, RecipePath, 3, 22);
+        Assert.Contains("not UTF-8", Message(diagnostic), StringComparison.Ordinal);
+        Assert.Empty(GeneratedSources(run));
+    }
+
+    [Fact]
     public void Malformed_json_reports_RCP009_where_the_parser_stops_and_generates_nothing()
     {
         // A missing comma: the parser finds the next key where it expects ',' or '}'.

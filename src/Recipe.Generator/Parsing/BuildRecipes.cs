@@ -13,7 +13,7 @@ namespace Recipe.Generator.Parsing;
 /// </summary>
 internal sealed record JsonRecipeEntry(string Path, string Text, string Key, string? Earlier, string ClassName)
 {
-    public static JsonRecipeEntry From(RecipeFile file) => From(file, RecipeJsonReader.Read(file.Text));
+    public static JsonRecipeEntry From(RecipeFile file) => From(file, RecipeJsonReader.ReadDecoded(file.Text));
 
     public static JsonRecipeEntry From(RecipeFile file, ParsedRecipe parsed)
     {
@@ -64,7 +64,7 @@ internal sealed class BuildRecipes
     public ParsedRecipe? Read(string key)
     {
         if (IsClassKey(key)) return _readClass(key.Substring(ClassPrefix.Length, key.Length - ClassPrefix.Length - 1));
-        return Find(key) is { } entry ? RecipeJsonReader.Read(entry.Text) : null;
+        return Find(key) is { } entry ? RecipeJsonReader.ReadDecoded(entry.Text) : null;
     }
 
     /// <summary>

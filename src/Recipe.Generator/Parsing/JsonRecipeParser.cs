@@ -18,7 +18,7 @@ internal static class JsonRecipeParser
     public static RecipeUnit Parse(JsonRecipeEntry file, RecipeLinks links, EquatableArray<RecipeFile> manifests, GeneratorOptions options, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var parsed = RecipeJsonReader.Read(file.Text);
+        var parsed = RecipeJsonReader.ReadDecoded(file.Text);
         var (manifest, manifestFinding) = Manifests.Resolve(file.Path, parsed.ManifestLink, manifests, parsed.Recipe);
         var checkedRecipe = links.Resolver(options).Check(parsed, file.Key, manifest);
         var target = new RecipeTarget(file.Path, options.Namespace, file.ClassName, "public", IsUserClass: false, EquatableArray<SourceProperty>.Empty);

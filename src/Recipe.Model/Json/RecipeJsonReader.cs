@@ -83,6 +83,21 @@ sealed class RecipeJsonReader
         }
     }
 
+    /// <summary>
+    /// Reads a recipe file's text as a compiler decoded it: a byte that is not UTF-8 has become U+FFFD, so the first
+    /// U+FFFD is an RCP009 at that character rather than a description or name silently holding it.
+    /// </summary>
+    public static ParsedRecipe ReadDecoded(string text)
+    {
+        if (text is null) throw new ArgumentNullException(nameof(text));
+        int replaced = text.IndexOf('\uFFFD');
+        if (replaced < 0) return Read(text);
+        var reader = new RecipeJsonReader(text);
+        reader.Report(DiagnosticIds.MalformedRecipe, reader._lines.Span(replaced, 1),
+            "the file is not UTF-8 here: a byte that does not start a valid UTF-8 sequence was read as U+FFFD (or the file holds U+FFFD itself); save the recipe as UTF-8");
+        return reader.Result(null);
+    }
+
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     // The offset of the first byte that does not begin a complete, valid UTF-8 sequence.
