@@ -282,6 +282,7 @@ internal static class Scanner
         string stem = name.EndsWith(SourceManifest.Suffix, StringComparison.OrdinalIgnoreCase) ? name.Substring(0, name.Length - SourceManifest.Suffix.Length) : name;
         return $"the build checks declared tokens against it (RCP013) for {stem}.recipe.json\n" +
                $"or {stem}.cs in its folder, and for a recipe that names it with\n" +
-               $"\"manifest\": \"<path from the recipe to {name}>\"; no other recipe";
+               $"\"manifest\": \"<path from the recipe to {name}>\" (JSON) or\n" +
+               "[Recipe(Manifest = \"...\")] (C#); no other recipe";
     }
 }

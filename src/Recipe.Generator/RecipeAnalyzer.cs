@@ -60,7 +60,7 @@ public sealed class RecipeAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MalformedRecipe, type.Locations.FirstOrDefault(), problem));
         }
         string path = type.Locations.FirstOrDefault()?.SourceTree?.FilePath ?? "";
-        var (manifest, manifestFinding) = Manifests.Resolve(path, link: null, manifests, result.Parsed.Recipe);
+        var (manifest, manifestFinding) = Manifests.Resolve(path, result.Parsed.ManifestLink, manifests, result.Parsed.Recipe);
         string key = BuildRecipes.ClassKey(CSharpRecipeParser.FullName(type));
         var checkedRecipe = result.Parsed.Continues is null ? result.Parsed.Check(manifest) : recipes.Value.Check(result.Parsed, key, manifest);
         if (manifestFinding is not null)

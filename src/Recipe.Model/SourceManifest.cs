@@ -49,6 +49,15 @@ sealed record SourceManifest(string Path, IReadOnlyDictionary<string, long> Toke
         return (dot > 0 ? name.Substring(0, dot) : name) + Suffix;
     }
 
+    /// <summary>
+    /// Null when <paramref name="link"/> can name a data manifest (a <c>*.sources.json</c> path: the build reads only
+    /// those), else the RCP009 message, <paramref name="written"/> being how the recipe spells the setting.
+    /// </summary>
+    public static string? LinkProblem(string link, string written) =>
+        link.EndsWith(Suffix, System.StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"{written} is \"{link}\"; it names the data manifest 'recipe scan' writes, a *{Suffix} file relative to the recipe, e.g. \"data/data{Suffix}\"";
+
     /// <summary>RCP013: the recipe names a manifest that is not there.</summary>
     public static RecipeDiagnostic Missing(string link, string resolved) =>
         DiagnosticIds.Create(DiagnosticIds.ManifestMismatch, ValuePath.Member("manifest"),
@@ -59,7 +68,7 @@ sealed record SourceManifest(string Path, IReadOnlyDictionary<string, long> Toke
     {
         if (!recipe.Sources.Any(s => s.Files.Count > 0)) return null;
         return DiagnosticIds.Create(DiagnosticIds.NoManifest, ValuePath.Root,
-            $"recipe '{recipe.Name}' lists data files, but no data manifest checks its declared token counts (RCP013); run 'recipe scan <data> -o {PairedName(recipePath)}' beside the recipe, or name a manifest with \"manifest\" (JSON)");
+            $"recipe '{recipe.Name}' lists data files, but no data manifest checks its declared token counts (RCP013); run 'recipe scan <data> -o {PairedName(recipePath)}' beside the recipe, or name a manifest with \"manifest\" (JSON) or [Recipe(Manifest = ...)] (C#)");
     }
 
     private static string Folder(string path)

@@ -30,6 +30,13 @@ public sealed class RecipeAttribute : Attribute
     public double SyntheticCap { get; set; } = Recipe.Model.Recipe.DefaultSyntheticCap;
 
     public string? Description { get; set; }
+
+    /// <summary>
+    /// The data manifest the build checks this recipe against (RCP013): a <c>*.sources.json</c> path relative to the
+    /// recipe's file, as <c>recipe scan</c> writes it. Without it, the manifest paired by name (<c>Curriculum.cs</c>
+    /// with <c>Curriculum.sources.json</c> beside it), if there is one.
+    /// </summary>
+    public string? Manifest { get; set; }
 }
 
 /// <summary>

@@ -191,7 +191,7 @@ public sealed class ScanTests : IDisposable
         Assert.Equal(0, scan.Exit);
         // The scan says what the manifest will check.
         string said = string.Join(" ", scan.OutLines);
-        Assert.Contains("for data.recipe.json or data.cs in its folder, and for a recipe that names it with \"manifest\": \"<path from the recipe to data.sources.json>\"; no other recipe", said);
+        Assert.Contains("for data.recipe.json or data.cs in its folder, and for a recipe that names it with \"manifest\": \"<path from the recipe to data.sources.json>\" (JSON) or [Recipe(Manifest = \"...\")] (C#); no other recipe", said);
         string recipe(long webTokens) => $$"""
             { "name": "fits", "manifest": "data.sources.json", "totalTokens": 2000, "sequenceLength": 10, "seed": 1, "maxEpochs": 100,
               "sources": { "web": { "tokens": {{webTokens}} }, "code": { "tokens": 300 }, "math": { "tokens": 40 } },

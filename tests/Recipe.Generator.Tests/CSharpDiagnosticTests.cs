@@ -476,6 +476,37 @@ public class CSharpDiagnosticTests
     }
 
     [Fact]
+    public void Manifest_named_by_the_CSharp_recipe_checks_it_and_not_the_paired_one()
+    {
+        string source = ReplaceFirst(WithFiles, "[Recipe(", "[Recipe(Manifest = \"data/web.sources.json\", ");
+        var named = new InMemoryAdditionalText("data/web.sources.json", """{"sources": {"web": {"tokens": 100}, "code": {"tokens": 1000000}}}""");
+        var paired = new InMemoryAdditionalText(PairedManifestPath, """{"sources": {"web": {"tokens": 1000000}}}""");
+        var diagnostic = Assert.Single(Analyze(source, new AdditionalText[] { named, paired }));
+        // The named manifest's 100 web tokens, not the paired one's (which lacks code and would say so).
+        Assert.Contains("its shards hold 100 ", Message(diagnostic), StringComparison.Ordinal);
+        var (line, column) = TextPosition.Of(source, "Tokens = »\"1M\", Files");
+        DiagnosticAssert.Single(new[] { diagnostic }, "RCP013", Error, SourcePath, line, column);
+    }
+
+    [Fact]
+    public void Manifest_named_by_the_CSharp_recipe_but_missing_is_RCP013_at_the_argument()
+    {
+        string source = ReplaceFirst(WithFiles, "[Recipe(", "[Recipe(Manifest = \"data/web.sources.json\", ");
+        var (line, column) = TextPosition.Of(source, "Manifest = »\"data/web.sources.json\"");
+        var diagnostic = DiagnosticAssert.Single(Analyze(source, new AdditionalText[0]), "RCP013", Error, SourcePath, line, column);
+        Assert.Contains("is not there", Message(diagnostic), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Manifest_that_is_not_a_sources_json_path_is_RCP009_at_the_argument()
+    {
+        string source = ReplaceFirst(Valid, "[Recipe(", "[Recipe(Manifest = \"data/web.json\", ");
+        var (line, column) = TextPosition.Of(source, "Manifest = »\"data/web.json\"");
+        var diagnostic = DiagnosticAssert.Single(Analyze(source), "RCP009", Error, SourcePath, line, column);
+        Assert.Contains("Manifest is \"data/web.json\"", Message(diagnostic), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Manifest_paired_with_the_CSharp_file_checks_it()
     {
         var paired = new InMemoryAdditionalText(PairedManifestPath, """{"sources": {"web": {"tokens": 100}, "code": {"tokens": 1000000}}}""");

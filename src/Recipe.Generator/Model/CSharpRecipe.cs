@@ -16,13 +16,15 @@ namespace Recipe.Generator.Model;
 /// <param name="Continues">The [Continues] reference (a type name and the switch point), or null.</param>
 /// <param name="StatedSequenceLength">SequenceLength when written.</param>
 /// <param name="StatedSeed">Seed when written.</param>
+/// <param name="ManifestLink">[Recipe(Manifest = ...)] when written: the data manifest it is checked against.</param>
 internal sealed record CSharpRecipe(
     RecipeTarget Target,
     Recipe.Model.Recipe? Recipe,
     RecipeDiagnostic? FirstError,
     ContinuationReference? Continues,
     long? StatedSequenceLength,
-    long? StatedSeed)
+    long? StatedSeed,
+    string? ManifestLink)
 {
     /// <summary>The class's full name ("App.LlamaV2"), as a C# recipe that continues it names it.</summary>
     public string FullName => Target.Namespace.Length == 0 ? Target.ClassName : Target.Namespace + "." + Target.ClassName;
@@ -33,7 +35,7 @@ internal sealed record CSharpRecipe(
         if (result.Target is null) return null;
         var parsed = result.Parsed;
         var firstError = parsed.Diagnostics.FirstOrDefault(d => d.Severity == RecipeSeverity.Error);
-        return new(result.Target, parsed.Recipe, firstError is null ? null : firstError with { Span = null }, parsed.Continues, parsed.StatedSequenceLength, parsed.StatedSeed);
+        return new(result.Target, parsed.Recipe, firstError is null ? null : firstError with { Span = null }, parsed.Continues, parsed.StatedSequenceLength, parsed.StatedSeed, parsed.ManifestLink);
     }
 
     /// <summary>The class read back as the front end's result, for <see cref="RecipeChain"/> (no locations: the analyzer reports).</summary>
@@ -46,12 +48,13 @@ internal sealed record CSharpRecipe(
         Continues = Continues,
         StatedSequenceLength = StatedSequenceLength,
         StatedSeed = StatedSeed,
+        ManifestLink = ManifestLink,
     };
 
-    /// <summary>Validated with the recipes it continues and against the manifest paired with its file: emitted only when it has no error.</summary>
+    /// <summary>Validated with the recipes it continues and against its data manifest (the one it names, else the one paired with its file): emitted only when it has no error.</summary>
     public RecipeUnit Check(RecipeLinks links, EquatableArray<RecipeFile> manifests, GeneratorOptions options)
     {
-        var checkedRecipe = links.Resolver(options).Check(ToParsed(), BuildRecipes.ClassKey(FullName), Manifests.For(Target.FilePath, link: null, manifests));
+        var checkedRecipe = links.Resolver(options).Check(ToParsed(), BuildRecipes.ClassKey(FullName), Manifests.For(Target.FilePath, ManifestLink, manifests));
         return new RecipeUnit(new RecipeSpec(Target, checkedRecipe.Recipe), EquatableArray<DiagnosticInfo>.Empty);
     }
 }

@@ -126,6 +126,12 @@ internal sealed class CSharpRecipeParser
         double maxEpochs = named.TryGetValue("MaxEpochs", out var epochs) ? (double)epochs.Value! : Recipe.Model.Recipe.DefaultMaxEpochs;
         double syntheticCap = named.TryGetValue("SyntheticCap", out var cap) ? (double)cap.Value! : Recipe.Model.Recipe.DefaultSyntheticCap;
         string? description = named.TryGetValue("Description", out var descriptionValue) ? descriptionValue.Value as string : null;
+        string? manifestLink = named.TryGetValue("Manifest", out var manifestValue) ? manifestValue.Value as string : null;
+        if (manifestLink is not null && SourceManifest.LinkProblem(manifestLink, "Manifest") is { } manifestProblem)
+        {
+            Report(DiagnosticIds.MalformedRecipe, ValuePath.Member("manifest"), manifestProblem);
+            manifestLink = null;
+        }
         if (!Enum.IsDefined(typeof(WeightMode), mode)) Report(DiagnosticIds.MalformedRecipe, ValuePath.Member("weights"), $"Weights is {(int)mode}, not a WeightMode; use WeightMode.Percent, Fraction or Relative");
         if (!Enum.IsDefined(typeof(Interpolation), interpolation)) Report(DiagnosticIds.MalformedRecipe, ValuePath.Combine(ValuePath.Schedule, "interpolation"), $"Interpolation is {(int)interpolation}, not an Interpolation; use Interpolation.Step or Linear");
 
@@ -207,6 +213,7 @@ internal sealed class CSharpRecipeParser
             Continues = continues,
             StatedSequenceLength = statedSequenceLength,
             StatedSeed = statedSeed,
+            ManifestLink = manifestLink,
         };
         return new Result(parsed, target, _locations, declarable);
     }

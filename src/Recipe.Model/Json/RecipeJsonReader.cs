@@ -512,9 +512,8 @@ sealed class RecipeJsonReader
     {
         string? link = String(member, ValuePath.Member("manifest"));
         if (link is null) return null;
-        if (link.EndsWith(SourceManifest.Suffix, StringComparison.OrdinalIgnoreCase)) return link;
-        Report(DiagnosticIds.MalformedRecipe, member.Value,
-            $"\"manifest\" is \"{link}\"; it names the data manifest 'recipe scan' writes, a *{SourceManifest.Suffix} file relative to the recipe, e.g. \"data/data{SourceManifest.Suffix}\"");
+        if (SourceManifest.LinkProblem(link, "\"manifest\"") is not { } problem) return link;
+        Report(DiagnosticIds.MalformedRecipe, member.Value, problem);
         return null;
     }
 
