@@ -227,6 +227,21 @@ internal static class Exporter
             json.WriteNumber("sequenceLength", recipe.SequenceLength);
             json.WriteNumber("seed", recipe.Seed);
             json.WriteNumber("samples", recipe.Samples);
+            if (recipe.Continues is not null)
+            {
+                // The whole run is exported; each recipe of the chain decides the samples from its switch on.
+                json.WriteStartArray("chain");
+                foreach (var link in recipe.Chain())
+                {
+                    json.WriteStartObject();
+                    json.WriteString("name", link.Name);
+                    json.WriteString("hash", RecipeHash.Compute(link));
+                    json.WriteNumber("fromToken", link.StartToken);
+                    json.WriteNumber("fromSample", link.Continues?.SwitchSample ?? 0);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
             json.WriteStartArray("sources");
             for (int i = 0; i < counts.Length; i++)
             {

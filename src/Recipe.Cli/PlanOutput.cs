@@ -37,7 +37,46 @@ internal static class PlanOutput
                 .Concat(phase.Tokens.Select(t => Quantity.Format(t))).ToArray());
         }
         foreach (string line in Fit(rows, keyColumns: 1, width, column => column > 0)) text.AppendLine(line);
+        if (plan.Links.Count > 1)
+        {
+            text.AppendLine();
+            foreach (string line in ChainLines(plan, width)) text.AppendLine(line);
+        }
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The run's chain: each recipe's span (where its mix starts and ends, in tokens and samples), then the tokens each
+    /// source contributes under each recipe and the epochs read of it by that recipe's end (so before and after
+    /// each switch).
+    /// </summary>
+    public static IReadOnlyList<string> ChainLines(RecipePlan plan, int width = Width)
+    {
+        var lines = new List<string> { $"chain: {plan.Links.Count} recipes; each decides the mix of its span of the run" };
+        var spans = new List<string[]> { new[] { "#", "recipe", "from", "to", "first sample" } };
+        for (int l = 0; l < plan.Links.Count; l++)
+        {
+            var link = plan.Links[l];
+            spans.Add(new[] { l.ToString(CultureInfo.InvariantCulture), link.Name, Quantity.Format(link.Start), Quantity.Format(link.End), link.StartSample.ToString("N0", CultureInfo.InvariantCulture) });
+        }
+        lines.AddRange(Fit(spans, keyColumns: 2, width, column => column > 1));
+        lines.Add("");
+        lines.Add("tokens per source under each recipe, and epochs read by its end:");
+        var header = new List<string> { "source" };
+        for (int l = 0; l < plan.Links.Count; l++) header.AddRange(new[] { $"#{l} tokens", $"#{l} epochs" });
+        var rows = new List<string[]> { header.ToArray() };
+        for (int i = 0; i < plan.Recipe.Sources.Count; i++)
+        {
+            var row = new List<string> { plan.Recipe.Sources[i].Name };
+            foreach (var link in plan.Links)
+            {
+                row.Add(Quantity.Format(link.Tokens[i]));
+                row.Add(link.EpochsByEnd[i].ToString("0.00", CultureInfo.InvariantCulture));
+            }
+            rows.Add(row.ToArray());
+        }
+        lines.AddRange(Fit(rows, keyColumns: 1, width, column => column > 0));
+        return lines;
     }
 
     /// <summary>
@@ -58,6 +97,7 @@ internal static class PlanOutput
         string rest = $"seed {recipe.Seed}, {shape}";
         if (run.Length + 2 + rest.Length <= width) lines.Add(run + ", " + rest);
         else lines.AddRange(new[] { run, rest });
+        if (PlanTable.Continues(recipe) is { } continues) lines.Add(continues);
         lines.Add("");
 
         var normalized = schedule.Phases.Select(WeightSchedule.Normalize).ToArray();
@@ -236,6 +276,24 @@ internal static class PlanOutput
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            json.WriteStartArray("chain");
+            foreach (var link in plan.Links)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", link.Name);
+                json.WriteString("hash", RecipeHash.Compute(link.Recipe));
+                json.WriteNumber("start", link.Start);
+                json.WriteNumber("end", link.End);
+                json.WriteNumber("startSample", link.StartSample);
+                json.WriteStartObject("tokens");
+                for (int i = 0; i < recipe.Sources.Count; i++) json.WriteNumber(recipe.Sources[i].Name, link.Tokens[i]);
+                json.WriteEndObject();
+                json.WriteStartObject("epochsByEnd");
+                for (int i = 0; i < recipe.Sources.Count; i++) json.WriteNumber(recipe.Sources[i].Name, link.EpochsByEnd[i]);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
@@ -248,6 +306,10 @@ internal static class PlanOutput
         text.AppendLine($"## {recipe.Name}");
         text.AppendLine();
         text.AppendLine($"{Quantity.Format(recipe.TotalTokens)} tokens, {recipe.Samples.ToString("N0", CultureInfo.InvariantCulture)} samples of {recipe.SequenceLength} tokens, seed {recipe.Seed}.");
+        if (recipe.Continues is { } continuation)
+        {
+            text.AppendLine($"Continues {continuation.Earlier.Name} at {Quantity.Format(continuation.At)} (sample {continuation.SwitchSample.ToString("N0", CultureInfo.InvariantCulture)}).");
+        }
         text.AppendLine();
         text.AppendLine("| source | declared | allocated | share | epochs |");
         text.AppendLine("|---|---:|---:|---:|---:|");
@@ -261,6 +323,19 @@ internal static class PlanOutput
         foreach (var phase in plan.Phases)
         {
             text.AppendLine($"| {phase.Name} | {Quantity.Format(phase.Start)} | {Quantity.Format(phase.End)} | " + string.Join(" | ", phase.Tokens.Select(t => Quantity.Format(t))) + " |");
+        }
+        if (plan.Links.Count > 1)
+        {
+            text.AppendLine();
+            text.AppendLine("Chain: tokens per source under each recipe (epochs read by its end).");
+            text.AppendLine();
+            text.AppendLine("| recipe | from | to | first sample | " + string.Join(" | ", recipe.Sources.Select(s => s.Name)) + " |");
+            text.AppendLine("|---|---:|---:|---:|" + string.Concat(recipe.Sources.Select(_ => "---:|")));
+            foreach (var link in plan.Links)
+            {
+                var cells = link.Tokens.Select((t, i) => $"{Quantity.Format(t)} ({link.EpochsByEnd[i].ToString("0.00", CultureInfo.InvariantCulture)})");
+                text.AppendLine($"| {link.Name} | {Quantity.Format(link.Start)} | {Quantity.Format(link.End)} | {link.StartSample.ToString("N0", CultureInfo.InvariantCulture)} | " + string.Join(" | ", cells) + " |");
+            }
         }
         return text.ToString();
     }

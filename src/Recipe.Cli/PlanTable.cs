@@ -22,6 +22,7 @@ internal static class PlanTable
             ? $"quality temperature {Num(temperature.Start)} -> {Num(temperature.End)}"
             : schedule.Phases.Count == 1 ? "static mix" : $"{schedule.Interpolation.ToString().ToLowerInvariant()} interpolation";
         lines.Add($"{recipe.Name}: {Quantity.Format(recipe.TotalTokens)} tokens = {recipe.Samples.ToString("N0", CultureInfo.InvariantCulture)} samples of {recipe.SequenceLength}, seed {recipe.Seed}, {shape}");
+        if (Continues(recipe) is { } continues) lines.Add(continues);
         lines.Add("");
 
         var header = new List<string> { "source", "tokens", "quality" };
@@ -57,6 +58,11 @@ internal static class PlanTable
         if (lines[lines.Count - 1].Length == 0) lines.RemoveAt(lines.Count - 1);
         return lines;
     }
+
+    /// <summary>What a continuation continues, as a line under the title ("continues llama3 at 12T = sample 2,929,687,500; its own phases below"), or null.</summary>
+    public static string? Continues(Recipe.Model.Recipe recipe) => recipe.Continues is { } continuation
+        ? $"continues {continuation.Earlier.Name} at {Quantity.Format(continuation.At)} = sample {continuation.SwitchSample.ToString("N0", CultureInfo.InvariantCulture)}; its own phases below"
+        : null;
 
     /// <summary>Pads cells into columns separated by two spaces.</summary>
     public static IEnumerable<string> Align(IReadOnlyList<string[]> rows, Func<int, bool> rightAligned)

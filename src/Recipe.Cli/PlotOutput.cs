@@ -10,7 +10,7 @@ namespace Recipe.Cli;
 
 /// <summary>
 /// <c>recipe plan --plot FILE</c>: two stacked panels drawn with ScottPlot. Top: w(t) in percent per source, phase
-/// starts as labelled dashed lines. Bottom: epochs used over training (cumulative tokens / declared tokens), so every
+/// starts as labelled dashed lines and a continuation's switch points as solid dark-red ones. Bottom: epochs used over training (cumulative tokens / declared tokens), so every
 /// source shares one scale and the limit is one dotted line at maxEpochs (a source's own limit, where it differs, in
 /// its colour); the sources closest to their limit are named with their final epochs at the right edge, so
 /// over-repetition shows as a curve crossing its line.
@@ -116,7 +116,7 @@ internal static class PlotOutput
         long total = recipe.TotalTokens;
         var positions = new SortedSet<long>();
         for (int i = 0; i <= Samples; i++) positions.Add((long)Math.Round(total * (double)i / Samples));
-        foreach (var phase in recipe.Schedule.Phases)
+        foreach (var phase in RecipePlan.RunPhases(recipe))
         {
             if (phase.At > 0 && phase.At <= total)
             {
@@ -149,7 +149,8 @@ internal static class PlotOutput
         }
 
         var palette = new ScottPlot.Palettes.Category10();
-        var top = NewPlot($"{recipe.Name}: mix weights over training ({Quantity.Format(recipe.TotalTokens)} tokens)", "share of the mix (%)");
+        string switchNote = recipe.Continues is null ? "" : $"; {recipe.Chain().Count - 1} switch{(recipe.Chain().Count > 2 ? "es" : "")} in dark red";
+        var top = NewPlot($"{recipe.Name}: mix weights over training ({Quantity.Format(recipe.TotalTokens)} tokens{switchNote})", "share of the mix (%)");
         var bottom = NewPlot("epochs used: tokens seen / declared tokens (dotted: the maxEpochs limit)", "epochs used");
         double maxWeight = 0;
         double maxEpochs = 0;
@@ -182,8 +183,23 @@ internal static class PlotOutput
             labels.Add(new EdgeLabel($"{sources[s].Name} {epochSeries[s][^1].ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}", epochSeries[s][^1], palette.GetColor(s)));
         }
 
-        foreach (var phase in recipe.Schedule.Phases)
+        // A continuation's switch points are solid dark-red lines named after the recipe that takes over (for an
+        // adapted run, each decision); the phases of the whole run are dashed.
+        // Many switches (an adapted run) are numbered as in `recipe plan`'s chain table, so the labels do not collide.
+        var chain = recipe.Chain();
+        var switches = new HashSet<long>(chain.Skip(1).Select(link => link.StartToken));
+        for (int l = 1; l < chain.Count; l++)
         {
+            var boundary = top.Add.VerticalLine(chain[l].StartToken, 2f, Colors.DarkRed, LinePattern.Solid);
+            boundary.LabelText = chain.Count > 2 ? $"#{l}" : "switch: " + chain[l].Name;
+            boundary.LabelOppositeAxis = true;
+            boundary.LabelFontSize = 12;
+            boundary.LabelBackgroundColor = Colors.DarkRed;
+            bottom.Add.VerticalLine(chain[l].StartToken, 1.5f, Colors.DarkRed, LinePattern.Solid);
+        }
+        foreach (var phase in RecipePlan.RunPhases(recipe))
+        {
+            if (switches.Contains(phase.At)) continue;
             var boundary = top.Add.VerticalLine(phase.At, 1.5f, Colors.Gray, LinePattern.Dashed);
             boundary.LabelText = phase.Name;
             boundary.LabelOppositeAxis = true;

@@ -15,11 +15,12 @@ public
 #endif
 sealed class RecipePlan
 {
-    private RecipePlan(Recipe recipe, SourcePlan[] sources, PhasePlan[] phases, double syntheticShare)
+    private RecipePlan(Recipe recipe, SourcePlan[] sources, PhasePlan[] phases, LinkPlan[] links, double syntheticShare)
     {
         Recipe = recipe;
         Sources = sources;
         Phases = phases;
+        Links = links;
         SyntheticShare = syntheticShare;
     }
 
@@ -27,7 +28,14 @@ sealed class RecipePlan
 
     public IReadOnlyList<SourcePlan> Sources { get; }
 
+    /// <summary>The phases of the whole run (<see cref="RunPhases"/>), each with its tokens.</summary>
     public IReadOnlyList<PhasePlan> Phases { get; }
+
+    /// <summary>
+    /// The recipes of the run's chain, the first first, each over the span it decides; one link for a recipe that
+    /// continues nothing.
+    /// </summary>
+    public IReadOnlyList<LinkPlan> Links { get; }
 
     /// <summary>Share of all tokens that come from synthetic sources.</summary>
     public double SyntheticShare { get; }
@@ -75,7 +83,31 @@ sealed class RecipePlan
             before = after;
         }
 
-        return new RecipePlan(recipe, sources, phases.ToArray(), synthetic / total);
+        return new RecipePlan(recipe, sources, phases.ToArray(), PlanLinks(schedule), synthetic / total);
+    }
+
+    private static LinkPlan[] PlanLinks(WeightSchedule schedule)
+    {
+        var recipe = schedule.Recipe;
+        var chain = recipe.Chain();
+        var links = new LinkPlan[chain.Count];
+        double[] before = new double[recipe.Sources.Count];
+        for (int l = 0; l < chain.Count; l++)
+        {
+            long start = chain[l].StartToken;
+            long end = l + 1 < chain.Count ? chain[l + 1].StartToken : recipe.TotalTokens;
+            double[] byEnd = schedule.CumulativeTokens(end);
+            var tokens = new double[byEnd.Length];
+            var epochs = new double[byEnd.Length];
+            for (int i = 0; i < byEnd.Length; i++)
+            {
+                tokens[i] = byEnd[i] - before[i];
+                epochs[i] = byEnd[i] / recipe.Sources[i].Tokens;
+            }
+            links[l] = new LinkPlan(chain[l], start, end, tokens, byEnd, epochs);
+            before = byEnd;
+        }
+        return links;
     }
 
     /// <summary>

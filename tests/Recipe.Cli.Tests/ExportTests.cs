@@ -40,7 +40,7 @@ public sealed class ExportTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     /// <summary>Reads a 1-D .npy v1.0 by its specification and checks the header byte for byte.</summary>
-    private static byte[] ReadNpy(string path, string descr, long length)
+    internal static byte[] ReadNpy(string path, string descr, long length)
     {
         byte[] bytes = File.ReadAllBytes(path);
         Assert.Equal(new byte[] { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 }, bytes.AsSpan(0, 8).ToArray());
