@@ -34,6 +34,7 @@ public static class Showcase
     public static IReadOnlyList<Summary> All() => new[]
     {
         Summarise<Llama3_405b.Kernel>(Llama3_405b.SourceNames, Llama3_405b.AllocatedTokens, Llama3_405b.Epochs, Llama3_405b.Samples),
+        Summarise<Llama3_405bAnneal.Kernel>(Llama3_405bAnneal.SourceNames, Llama3_405bAnneal.AllocatedTokens, Llama3_405bAnneal.Epochs, Llama3_405bAnneal.Samples),
         Summarise<Llama3Curriculum.Kernel>(Llama3Curriculum.SourceNames, Llama3Curriculum.AllocatedTokens, Llama3Curriculum.Epochs, Llama3Curriculum.Samples),
         Summarise<DeepseekV3.Kernel>(DeepseekV3.SourceNames, DeepseekV3.AllocatedTokens, DeepseekV3.Epochs, DeepseekV3.Samples),
         Summarise<Qwen2_5_72b.Kernel>(Qwen2_5_72b.SourceNames, Qwen2_5_72b.AllocatedTokens, Qwen2_5_72b.Epochs, Qwen2_5_72b.Samples),

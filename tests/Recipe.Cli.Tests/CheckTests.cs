@@ -24,7 +24,7 @@ public sealed class CheckTests : IDisposable
         Assert.Equal("", result.Err);
         // The registry as reflection sees it (the test has loaded the assembly anyway; the tool never does).
         var registry = typeof(PublishedMixes.Llama3_405b).Assembly.GetCustomAttributes<CompiledRecipeAttribute>().ToArray();
-        Assert.Equal(9, registry.Length);
+        Assert.Equal(10, registry.Length);
         Assert.Equal(registry.Length, result.OutLines.Length);
         foreach (var entry in registry)
         {
@@ -42,7 +42,7 @@ public sealed class CheckTests : IDisposable
         File.Copy(PublishedMixesDll, copy);
         var result = Tool.Run("check", copy);
         Assert.True(result.Exit == 0, result.ToString());
-        Assert.Equal(9, result.OutLines.Length);
+        Assert.Equal(10, result.OutLines.Length);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class CheckTests : IDisposable
         _temp.Write("data.sources.json", """{ "sources": { "web": { "tokens": "lots" } } }""");
         var result = Tool.Run("check", copy);
         Assert.Equal(1, result.Exit);
-        Assert.Equal(9, result.OutLines.Count(l => l.EndsWith("  1 error")));
+        Assert.Equal(10, result.OutLines.Count(l => l.EndsWith("  1 error")));
         Assert.Contains("error RCP009", Assert.Single(result.ErrLines));
     }
 
@@ -88,7 +88,7 @@ public sealed class CheckTests : IDisposable
         string line = Assert.Single(result.OutLines, l => l.StartsWith("chinchilla "));
         Assert.Equal(new[] { "chinchilla", fake.Length == 16 ? "0000000000000000" : "", "1", "error" }, line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(result.ErrLines, l => l.StartsWith("Patched.dll[chinchilla]: error:") && l.Contains(chinchilla.Hash));
-        Assert.Equal(8, result.OutLines.Count(l => l.EndsWith("  ok")));
+        Assert.Equal(9, result.OutLines.Count(l => l.EndsWith("  ok")));
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class CheckTests : IDisposable
         var both = Tool.Run("check", RepoRoot.Combine("examples/PublishedMixes/recipes/llama3-405b.recipe.json"),
             RepoRoot.Combine("examples/BrokenRecipes/recipes/weights-not-summing.recipe.json"), PublishedMixesDll);
         Assert.Equal(1, both.Exit);
-        Assert.Equal(11, both.OutLines.Length);
+        Assert.Equal(12, both.OutLines.Length);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class PlanTests : IDisposable
         string path = RepoRoot.Combine("examples/PublishedMixes/recipes/" + file);
         var result = Tool.Run("plan", path, "--format", "json");
         Assert.True(result.Exit == 0, result.ToString());
-        var recipe = RecipeJsonReader.Read(File.ReadAllText(path)).Recipe!;
+        var recipe = Recipe.Runtime.CompiledRecipe.FromJson(path).Model;
         using var json = JsonDocument.Parse(result.Out);
         var root = json.RootElement;
         Assert.Equal(recipe.Name, root.GetProperty("name").GetString());

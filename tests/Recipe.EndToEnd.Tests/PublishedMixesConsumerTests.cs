@@ -32,7 +32,7 @@ public sealed class PublishedMixesConsumerTests
         var registered = typeof(Showcase).Assembly.GetCustomAttributes<CompiledRecipeAttribute>()
             .Select(a => a.Name)
             .OrderBy(n => n, StringComparer.Ordinal);
-        var expected = new[] { "llama3-405b", "llama3-405b-csharp", "quality-temperature" }.Concat(Table.Keys).OrderBy(n => n, StringComparer.Ordinal);
+        var expected = new[] { "llama3-405b", "llama3-405b-anneal", "llama3-405b-csharp", "quality-temperature" }.Concat(Table.Keys).OrderBy(n => n, StringComparer.Ordinal);
         Assert.Equal(expected, registered);
         Assert.Equal(expected, Showcase.All().Select(s => s.Name).OrderBy(n => n, StringComparer.Ordinal));
     }
@@ -91,6 +91,30 @@ public sealed class PublishedMixesConsumerTests
             Assert.Equal(expected.Length, actual.Length);
             for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], actual[i], 9);
         }
+    }
+
+    [Fact]
+    public void The_annealing_continuation_is_the_llama3_curriculum_up_to_12T_and_its_own_mix_after()
+    {
+        var recipe = CompiledRecipe.FromKernel<Llama3_405bAnneal.Kernel>();
+        Assert.Equal(Llama3_405b.Hash, recipe.Earlier!.Hash);
+        Assert.Equal((Llama3_405b.SequenceLength, Llama3_405b.Seed), (Llama3_405bAnneal.SequenceLength, Llama3_405bAnneal.Seed));
+        Assert.Equal(1_464_843_750, recipe.SwitchSample);
+        Assert.Equal(17_000_000_000_000, Llama3_405bAnneal.TotalTokens);
+        double[] curriculum = new double[6], anneal = new double[6];
+        foreach (long token in new[] { 0L, 8_000_000_000_000, 11_999_999_999_999 })
+        {
+            Llama3_405b.Weights(token, curriculum);
+            Llama3_405bAnneal.Weights(token, anneal);
+            Assert.Equal(curriculum, anneal);
+            Llama3_405b.CumulativeTokens(token + 1, curriculum);
+            Llama3_405bAnneal.CumulativeTokens(token + 1, anneal);
+            Assert.Equal(curriculum, anneal);
+        }
+        // From the switch, the annealing mix instead of the reasoning-to-quality ramp.
+        Llama3_405bAnneal.Weights(12_000_000_000_000, anneal);
+        Assert.Equal(new[] { 0.38, 0.27, 0.14, 0.07, 0.05, 0.09 }, anneal.Select(w => Math.Round(w, 12)));
+        Assert.All(Llama3_405bAnneal.Epochs.ToArray(), e => Assert.InRange(e, 0.0, 4.0));
     }
 
     [Fact]
