@@ -50,6 +50,19 @@ public sealed class ReadmeTests : IDisposable
     }
 
     [Fact]
+    public void The_continuation_plan_prints_the_chain_the_readme_shows()
+    {
+        var transcript = Readme.Single("", "$ recipe plan examples/PublishedMixes/recipes/llama3-405b-anneal.recipe.json");
+        var args = transcript.Command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(a => File.Exists(RepoRoot.Combine(a)) ? RepoRoot.Combine(a) : a).ToArray();
+
+        var result = Tool.Run(args);
+
+        Assert.True(result.Exit == 0, result.ToString());
+        Assert.Equal(transcript.Output, result.Out.TrimEnd('\n'));
+    }
+
+    [Fact]
     public void The_journey_plan_command_prints_the_fixed_recipe_and_draws_both_plots()
     {
         string command = Assert.Single(Readme.Single("bash", "recipe plan ").Lines);

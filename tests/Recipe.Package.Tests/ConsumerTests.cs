@@ -33,7 +33,7 @@ public sealed class ConsumerTests
     {
         get
         {
-            var lines = ReadmeText.Single("csharp", "using Trainer;").Lines.Concat([""]).Concat(ReadmeText.Single("csharp", "BatchLoader.Open").Lines).ToList();
+            var lines = ReadmeText.Single("csharp", "using Trainer;").Lines.Concat([""]).Concat(ReadmeText.Single("csharp", "BatchLoader.Open(CompiledRecipe.FromKernel<Mix.Kernel>()").Lines).ToList();
             bool IsDirective(string line) => line.StartsWith("using ", StringComparison.Ordinal) && !line.StartsWith("using var ", StringComparison.Ordinal);
             var directives = lines.Where(IsDirective).ToList();
             var statements = lines.Where(l => !IsDirective(l)).SkipWhile(l => l.Length == 0);
