@@ -23,15 +23,25 @@ public sealed class PackageLayoutTests
     public PackageLayoutTests(PackagedConsumer consumer) => _consumer = consumer;
 
     [Fact]
-    public void The_generator_package_holds_the_analyzer_its_code_fixes_and_its_props_for_direct_and_transitive_references()
+    public void The_generator_package_holds_the_analyzer_its_code_fixes_its_build_files_and_the_native_abi()
     {
         Assert.Equal(
             new[]
             {
                 "analyzers/dotnet/cs/Recipe.CodeFixes.dll", "analyzers/dotnet/cs/Recipe.Generator.dll",
-                "build/Recipe.Generator.props", "buildTransitive/Recipe.Generator.props", "schema/recipe.schema.json",
+                "build/Recipe.Generator.props", "build/Recipe.Generator.targets", "buildTransitive/Recipe.Generator.props",
+                "buildTransitive/Recipe.Generator.targets", "native/Recipe.Native.dll", "schema/recipe.schema.json",
             },
             Content("Recipe.Generator"));
+    }
+
+    [Fact]
+    public void Both_targets_in_the_generator_package_are_the_file_in_repo_consumers_import()
+    {
+        string source = File.ReadAllText(Path.Combine(RepoRoot.Path, "src", "Recipe.Generator", "build", "Recipe.Generator.targets"));
+        using var package = ZipFile.OpenRead(_consumer.PackagePath("Recipe.Generator"));
+        Assert.Equal(source, Read(package, "build/Recipe.Generator.targets"));
+        Assert.Equal(source, Read(package, "buildTransitive/Recipe.Generator.targets"));
     }
 
     [Fact]
