@@ -38,7 +38,7 @@ for name in ("web", "code"):
 def recipe(length):
     path = os.path.join(root, f"bench-{length}.recipe.json")
     with open(path, "w") as f:
-        json.dump({"name": f"bench-{length}", "totalTokens": 128 * source_tokens, "sequenceLength": length, "seed": 1, "maxEpochs": 128,
+        json.dump({"name": f"bench-{length}", "totalTokens": 1024 * source_tokens, "sequenceLength": length, "seed": 1, "maxEpochs": 1024,
                    "sources": {n: {"tokens": source_tokens, "format": "uint16", "files": [f"{n}/*.bin"]} for n in ("web", "code")},
                    "schedule": {"phases": [{"name": "all", "at": 0, "weights": {"web": 70, "code": 30}}]}}, f)
     return lib.from_json(path)
