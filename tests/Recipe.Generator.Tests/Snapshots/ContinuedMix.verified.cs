@@ -10,6 +10,7 @@ namespace Recipes
     /// <remarks>
     /// <code>
     /// v2: 1.5M tokens = 1,500 samples of 1000, seed 7, linear interpolation
+    /// continues v1 at 600K = sample 600; its own phases below
     ///
     /// source  tokens  quality  b@600K  c@1.2M  allocated  share  epochs
     /// web         1M        -     50%     30%       690K    46%    0.69
