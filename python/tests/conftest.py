@@ -84,7 +84,7 @@ def built():
     for name in ("tiny-mix", "tiny-curriculum"):
         where = os.path.join(folder, "export", name)
         exports[name] = (np.load(os.path.join(where, "dataset_index.npy")), np.load(os.path.join(where, "dataset_sample_index.npy")))
-    return {"library": library, "generic": generic, "export": exports}
+    return {"library": library, "generic": generic, "export": exports, "cli": os.path.join(folder, "cli", "recipe.dll")}
 
 
 @pytest.fixture(scope="session")

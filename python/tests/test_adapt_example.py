@@ -5,6 +5,7 @@ stays high, and the last link must replay the rows the run read; no loss value i
 import json
 import os
 import subprocess
+from xml.etree import ElementTree
 
 import numpy as np
 import pytest
@@ -59,3 +60,20 @@ def test_the_last_link_replays_the_rows_the_run_read(adapted):
     switch = log["decisions"][0]["switchSample"]
     np.testing.assert_array_equal(base_sources[:switch], sources[:switch])
     assert (base_sources[switch:] != sources[switch:]).any()
+
+
+def test_recipe_plan_of_the_last_link_shows_each_decision_and_the_plot_marks_it(adapted, built, tmp_path):
+    _, _, log = adapted
+    svg = tmp_path / "odm.svg"
+    result = subprocess.run(["dotnet", built["cli"], "plan", log["last"], "--plot", str(svg)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-4000:]
+    decisions = log["decisions"]
+    lines = [line.split() for line in result.stdout.splitlines()]
+    assert f"chain: {len(decisions) + 1} recipes; each decides the mix of its span of the run" in result.stdout
+    for decision in decisions:
+        # The chain table's row of each link: number, name, from, to, first sample (the decision's switch point).
+        row = [words for words in lines if len(words) == 5 and words[:2] == [str(decision["number"]), f"three-sources.{decision['number']}"]]
+        assert row and row[0][4] == f"{decision['switchSample']:,}", (decision, row)
+    texts = [(element.text or "").strip() for element in ElementTree.parse(svg).iter("{http://www.w3.org/2000/svg}text")]
+    assert f"#{len(decisions)}" in texts, texts
+    assert any(f"{len(decisions)} switches in dark red" in text for text in texts), texts
