@@ -270,9 +270,7 @@ internal static class PlanOutput
                 json.WriteString("name", phase.Name);
                 json.WriteNumber("start", phase.Start);
                 json.WriteNumber("end", phase.End);
-                json.WriteStartObject("tokens");
-                for (int i = 0; i < recipe.Sources.Count; i++) json.WriteNumber(recipe.Sources[i].Name, phase.Tokens[i]);
-                json.WriteEndObject();
+                PerSource(json, "tokens", recipe, phase.Tokens);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -285,18 +283,22 @@ internal static class PlanOutput
                 json.WriteNumber("start", link.Start);
                 json.WriteNumber("end", link.End);
                 json.WriteNumber("startSample", link.StartSample);
-                json.WriteStartObject("tokens");
-                for (int i = 0; i < recipe.Sources.Count; i++) json.WriteNumber(recipe.Sources[i].Name, link.Tokens[i]);
-                json.WriteEndObject();
-                json.WriteStartObject("epochsByEnd");
-                for (int i = 0; i < recipe.Sources.Count; i++) json.WriteNumber(recipe.Sources[i].Name, link.EpochsByEnd[i]);
-                json.WriteEndObject();
+                PerSource(json, "tokens", recipe, link.Tokens);
+                PerSource(json, "epochsByEnd", recipe, link.EpochsByEnd);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    /// <summary>An object of one number per source, keyed by the source's name.</summary>
+    private static void PerSource(Utf8JsonWriter json, string name, Recipe.Model.Recipe recipe, IReadOnlyList<double> values)
+    {
+        json.WriteStartObject(name);
+        for (int i = 0; i < recipe.Sources.Count; i++) json.WriteNumber(recipe.Sources[i].Name, values[i]);
+        json.WriteEndObject();
     }
 
     public static string Markdown(RecipePlan plan)
