@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Reflection;
+using Recipe.Cli;
 using Recipe.Generator.Model;
 using Recipe.Model;
 

@@ -3,19 +3,15 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using Recipe.Model;
 
-namespace Recipe.Model;
+namespace Recipe.Cli;
 
 /// <summary>
-/// The recipe and its plan as a plain-text table: the <c>recipe plan</c> output and the header comment of generated
-/// code render the same lines.
+/// The recipe and its plan as a plain-text table: the CLI's <c>plan</c> output and the header comment of generated
+/// code render the same lines (Recipe.Generator compiles this file in: the layout is the tool's, not the model's).
 /// </summary>
-#if BUILDING_ANALYZER
-internal
-#else
-public
-#endif
-static class PlanTable
+internal static class PlanTable
 {
     public static IReadOnlyList<string> Lines(RecipePlan plan)
     {
@@ -64,7 +60,7 @@ static class PlanTable
     }
 
     /// <summary>What a continuation continues, as a line under the title ("continues llama3 at 12T = sample 2,929,687,500; its own phases below"), or null.</summary>
-    public static string? Continues(Recipe recipe) => recipe.Continues is { } continuation
+    public static string? Continues(Recipe.Model.Recipe recipe) => recipe.Continues is { } continuation
         ? $"continues {continuation.Earlier.Name} at {Quantity.Format(continuation.At)} = sample {continuation.SwitchSample.ToString("N0", CultureInfo.InvariantCulture)}; its own phases below"
         : null;
 
