@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Recipe.Model;
-using Recipe.Model.Json;
 using Recipe.Runtime.Sampling;
 
 namespace Recipe.Runtime;
@@ -57,9 +56,9 @@ public abstract class CompiledRecipe
     public long Samples => TotalTokens / SequenceLength;
 
     /// <summary>
-    /// The recipe as the model reads it: source names and declared tokens, phases. For a kernel it is read back from
-    /// the kernel's canonical JSON on first use (the sampler's scheduler needs the schedule's segment constants and
-    /// rounding bounds, which the kernel does not expose).
+    /// The recipe as the model's objects: source names and declared tokens, phases. For a kernel, the objects the
+    /// generator emitted (<see cref="IRecipeKernel.CreateModel"/>), made on first use (the sampler's scheduler needs the
+    /// schedule's segment constants and rounding bounds, which the kernel's functions do not expose); no JSON is read.
     /// </summary>
     public Recipe.Model.Recipe Model => _model.Value;
 

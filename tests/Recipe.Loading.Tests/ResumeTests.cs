@@ -46,6 +46,25 @@ public class ResumeTests
         BatchCopy.AssertSame(expected, BatchCopy.Drain(loader, 20));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_state_of_the_other_shifted_setting_is_refused_saying_so(bool shiftedState)
+    {
+        // 1504 math tokens: 94 sequences of 16, but 93 with the shifted target's extra token, so the streams differ.
+        using var data = FixtureData.Create(math: 1504);
+        Assert.NotEqual(data.Sequences(16, shifted: true), data.Sequences(16, shifted: false));
+        using var writer = data.Open(batchSize: 8, shifted: shiftedState);
+        BatchCopy.Drain(writer, 3);
+        using var reader = data.Open(batchSize: 8, shifted: !shiftedState);
+        var refused = Assert.Throws<InvalidOperationException>(() => reader.Restore(writer.State));
+        Assert.Contains(shiftedState ? "written by a loader with shifted targets" : "written by a loader without shifted targets", refused.Message);
+        Assert.Contains($"Shifted = {shiftedState.ToString().ToLowerInvariant()}", refused.Message);
+        Assert.DoesNotContain("shards added", refused.Message);
+        using var same = data.Open(batchSize: 8, shifted: shiftedState);
+        same.Restore(writer.State);
+    }
+
     [Fact]
     public void The_state_counts_the_batches_returned_not_those_prefetched()
     {

@@ -129,10 +129,19 @@ public abstract class LoaderCore : IDisposable
     /// steps keep their numbers; anywhere else the steps start there (<see cref="Plan"/> starts at that sample).
     /// Batches in flight are discarded.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The state belongs to another recipe (the message names both hashes).</exception>
+    /// <exception cref="InvalidOperationException">The state belongs to another recipe (the message names both hashes), or was written by a loader with the other shifted setting (the message says so).</exception>
     public void Restore(SamplerState state)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        // Shifted rows need one token more per sequence, so the other kind of loader counts other sequences: say that,
+        // not that the shards changed.
+        if (state.StreamHash != StreamHash &&
+            state.StreamHash == Sampler.StreamHashOf(Recipe, SourceChecks.SequenceCounts(_sources, Recipe.SequenceLength, !Shifted)))
+        {
+            throw new InvalidOperationException(
+                $"The saved state was written by a loader {(Shifted ? "without" : "with")} shifted targets, and this one reads {(Shifted ? "shifted" : "unshifted")} rows " +
+                $"({Width} tokens): the two count the sequences of the sources differently, so their streams differ. Open the loader with Shifted = {(!Shifted).ToString().ToLowerInvariant()} to resume that run.");
+        }
         long next = Sampler.Resume(state);
         if (!Plan.TryFindStep(next, out long step))
         {

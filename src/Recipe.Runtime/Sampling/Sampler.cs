@@ -179,7 +179,8 @@ public sealed class Sampler
         return null;
     }
 
-    private static string StreamHashOf(CompiledRecipe recipe, ReadOnlySpan<long> sequences)
+    /// <summary>The stream of <paramref name="recipe"/> over sources of <paramref name="sequences"/> sequences: its hash, with a suffix when they differ from the declared ones.</summary>
+    internal static string StreamHashOf(CompiledRecipe recipe, ReadOnlySpan<long> sequences)
     {
         bool declared = true;
         var text = new System.Text.StringBuilder(recipe.Hash);
