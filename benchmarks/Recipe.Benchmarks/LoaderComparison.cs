@@ -68,7 +68,7 @@ public static class LoaderComparison
                         {
                             double sync = LoaderRate(recipe, sources, index, batch, prefetch: 0);
                             double prefetched = LoaderRate(recipe, sources, index, batch, prefetch: 4);
-                            double memcpy = MemcpyRate(batch, length, bytesPerDType);
+                            double memcpy = MemcpyRate(Directory.GetFiles(Path.Combine(root, dtype), "*.bin"), batch, length);
                             // The target is on assembly (one thread against one thread's memcpy); the prefetch column adds the
                             // hand-off to a consumer that does nothing else, which depends on how the OS schedules two threads.
                             bool pass = sync / memcpy >= Target;
@@ -180,36 +180,18 @@ public static class LoaderComparison
     }
 
     /// <summary>
-    /// Median tokens/s of a plain memcpy (Span.CopyTo, i.e. memmove) moving the same output bytes as a batch (B rows of
-    /// L int32), each row from a random row-aligned offset of a buffer of <paramref name="bufferBytes"/> bytes.
+    /// Tokens/s of a plain copy of the same output bytes (B rows of L int32) from random row-aligned offsets of the
+    /// mapped shard files: `recipe bench`'s reference (<see cref="Recipe.Cli.Bench.MappedShards"/>), timed here as the
+    /// loader is (median of rounds).
     /// </summary>
-    private static double MemcpyRate(int batchSize, int length, long bufferBytes)
+    private static double MemcpyRate(IEnumerable<string> shards, int batchSize, int length)
     {
         int rowBytes = length * 4;
-        int rowsInBuffer = (int)(bufferBytes / rowBytes);
-        var source = GC.AllocateUninitializedArray<byte>(rowsInBuffer * rowBytes, pinned: true);
-        // Touch every page (and give the bytes a value) before timing.
-        source.AsSpan().Fill(1);
-        var destination = GC.AllocateUninitializedArray<int>(batchSize * length, pinned: true);
-        ulong state = 0x2545F4914F6CDD1DUL;
-
-        double rate = Rates.Median(() => CopyBatch(source, destination, rowBytes, rowsInBuffer, ref state), (long)batchSize * length);
-        GC.KeepAlive(destination[^1]);
+        using var mapped = new Recipe.Cli.Bench.MappedShards(shards, rowBytes);
+        var batch = GC.AllocateUninitializedArray<byte>(batchSize * rowBytes, pinned: true);
+        double rate = Rates.Median(() => mapped.CopyBatch(batch), (long)batchSize * length);
+        GC.KeepAlive(batch[^1]);
         return rate;
-    }
-
-    private static void CopyBatch(byte[] source, int[] destination, int rowBytes, int rowsInBuffer, ref ulong state)
-    {
-        var target = MemoryMarshal.AsBytes(destination.AsSpan());
-        int rows = target.Length / rowBytes;
-        for (int r = 0; r < rows; r++)
-        {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            int row = (int)(state % (ulong)rowsInBuffer);
-            source.AsSpan(row * rowBytes, rowBytes).CopyTo(target.Slice(r * rowBytes, rowBytes));
-        }
     }
 
     internal static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

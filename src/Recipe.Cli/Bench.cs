@@ -170,7 +170,8 @@ internal static class Bench
             return seconds;
         }
 
-        private void CopyBatch(byte[] batch)
+        /// <summary>Copies one batch of random rows into <paramref name="batch"/>.</summary>
+        public void CopyBatch(byte[] batch)
         {
             for (int offset = 0; offset < batch.Length; offset += _rowBytes)
             {
