@@ -10,10 +10,10 @@ namespace Recipe.Cli;
 
 /// <summary>
 /// <c>recipe plan --plot FILE</c>: two stacked panels drawn with ScottPlot. Top: w(t) in percent per source, phase
-/// starts as labelled dashed lines and a continuation's switch points as solid dark-red ones. Bottom: epochs used over training (cumulative tokens / declared tokens), so every
-/// source shares one scale and the limit is one dotted line at maxEpochs (a source's own limit, where it differs, in
-/// its colour); the sources closest to their limit are named with their final epochs at the right edge, so
-/// over-repetition shows as a curve crossing its line.
+/// starts as labelled dashed lines and a continuation's switch points as solid dark-red ones. Bottom: epochs used over
+/// training (cumulative tokens / declared tokens), so every source shares one scale and the limit is one dotted line at
+/// maxEpochs (a source's own limit, where it differs, in its colour); the sources closest to their limit are named
+/// with their final epochs at the right edge, so over-repetition shows as a curve crossing its line.
 /// </summary>
 internal static class PlotOutput
 {
@@ -102,6 +102,24 @@ internal static class PlotOutput
     }
 
     // Each panel clipped to its half: a plot's render starts by clearing what it may draw on.
+    /// <summary>How a boundary is drawn: its line and label in the weights panel, its line in the epochs panel.</summary>
+    private sealed record BoundaryStyle(float Width, Color Line, Color Label, float LowerWidth, Color Lower, LinePattern Pattern)
+    {
+        public static readonly BoundaryStyle Switch = new(2f, Colors.DarkRed, Colors.DarkRed, 1.5f, Colors.DarkRed, LinePattern.Solid);
+        public static readonly BoundaryStyle Phase = new(1.5f, Colors.Gray, Colors.DimGray, 1f, Colors.LightGray, LinePattern.Dashed);
+    }
+
+    /// <summary>A vertical line at <paramref name="token"/> across both panels, labelled above the weights panel.</summary>
+    private static void Boundary(Plot top, Plot bottom, long token, string label, BoundaryStyle style)
+    {
+        var line = top.Add.VerticalLine(token, style.Width, style.Line, style.Pattern);
+        line.LabelText = label;
+        line.LabelOppositeAxis = true;
+        line.LabelFontSize = 12;
+        line.LabelBackgroundColor = style.Label;
+        bottom.Add.VerticalLine(token, style.LowerWidth, style.Lower, style.Pattern);
+    }
+
     private static void Panel(SKCanvas canvas, Plot plot, PixelRect rect)
     {
         canvas.Save();
@@ -149,7 +167,8 @@ internal static class PlotOutput
         }
 
         var palette = new ScottPlot.Palettes.Category10();
-        string switchNote = recipe.Continues is null ? "" : $"; {recipe.Chain().Count - 1} switch{(recipe.Chain().Count > 2 ? "es" : "")} in dark red";
+        var chain = recipe.Chain();
+        string switchNote = chain.Count == 1 ? "" : $"; {chain.Count - 1} switch{(chain.Count > 2 ? "es" : "")} in dark red";
         var top = NewPlot($"{recipe.Name}: mix weights over training ({Quantity.Format(recipe.TotalTokens)} tokens{switchNote})", "share of the mix (%)");
         var bottom = NewPlot("epochs used: tokens seen / declared tokens (dotted: the maxEpochs limit)", "epochs used");
         double maxWeight = 0;
@@ -186,26 +205,14 @@ internal static class PlotOutput
         // A continuation's switch points are solid dark-red lines named after the recipe that takes over (for an
         // adapted run, each decision); the phases of the whole run are dashed.
         // Many switches (an adapted run) are numbered as in `recipe plan`'s chain table, so the labels do not collide.
-        var chain = recipe.Chain();
         var switches = new HashSet<long>(chain.Skip(1).Select(link => link.StartToken));
         for (int l = 1; l < chain.Count; l++)
         {
-            var boundary = top.Add.VerticalLine(chain[l].StartToken, 2f, Colors.DarkRed, LinePattern.Solid);
-            boundary.LabelText = chain.Count > 2 ? $"#{l}" : "switch: " + chain[l].Name;
-            boundary.LabelOppositeAxis = true;
-            boundary.LabelFontSize = 12;
-            boundary.LabelBackgroundColor = Colors.DarkRed;
-            bottom.Add.VerticalLine(chain[l].StartToken, 1.5f, Colors.DarkRed, LinePattern.Solid);
+            Boundary(top, bottom, chain[l].StartToken, chain.Count > 2 ? $"#{l}" : "switch: " + chain[l].Name, BoundaryStyle.Switch);
         }
         foreach (var phase in RecipePlan.RunPhases(recipe))
         {
-            if (switches.Contains(phase.At)) continue;
-            var boundary = top.Add.VerticalLine(phase.At, 1.5f, Colors.Gray, LinePattern.Dashed);
-            boundary.LabelText = phase.Name;
-            boundary.LabelOppositeAxis = true;
-            boundary.LabelFontSize = 12;
-            boundary.LabelBackgroundColor = Colors.DimGray;
-            bottom.Add.VerticalLine(phase.At, 1, Colors.LightGray, LinePattern.Dashed);
+            if (!switches.Contains(phase.At)) Boundary(top, bottom, phase.At, phase.Name, BoundaryStyle.Phase);
         }
 
         double total = Math.Max(1, recipe.TotalTokens);

@@ -14,13 +14,12 @@ public
 #endif
 sealed class LinkPlan
 {
-    internal LinkPlan(Recipe recipe, long start, long end, double[] tokens, double[] tokensByEnd, double[] epochsByEnd)
+    internal LinkPlan(Recipe recipe, long start, long end, double[] tokens, double[] epochsByEnd)
     {
         Recipe = recipe;
         Start = start;
         End = end;
         Tokens = tokens;
-        TokensByEnd = tokensByEnd;
         EpochsByEnd = epochsByEnd;
     }
 
@@ -41,9 +40,6 @@ sealed class LinkPlan
     /// <summary>Tokens each source contributes within [Start, End): ∫ w over the span.</summary>
     public IReadOnlyList<double> Tokens { get; }
 
-    /// <summary>Tokens each source has contributed from the start of the run to End.</summary>
-    public IReadOnlyList<double> TokensByEnd { get; }
-
-    /// <summary>Epochs of each source read by End: TokensByEnd over the source's declared tokens.</summary>
+    /// <summary>Epochs of each source read by End: the tokens it contributed from the start of the run to End over its declared tokens.</summary>
     public IReadOnlyList<double> EpochsByEnd { get; }
 }

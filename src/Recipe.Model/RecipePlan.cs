@@ -104,7 +104,7 @@ sealed class RecipePlan
                 tokens[i] = byEnd[i] - before[i];
                 epochs[i] = byEnd[i] / recipe.Sources[i].Tokens;
             }
-            links[l] = new LinkPlan(chain[l], start, end, tokens, byEnd, epochs);
+            links[l] = new LinkPlan(chain[l], start, end, tokens, epochs);
             before = byEnd;
         }
         return links;
