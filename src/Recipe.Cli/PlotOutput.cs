@@ -117,6 +117,8 @@ internal static class PlotOutput
         line.LabelOppositeAxis = true;
         line.LabelFontSize = 12;
         line.LabelBackgroundColor = style.Label;
+        // Centred on a line at the left edge, a label would cover the top of the axis's numbers: it starts there instead.
+        if (token == 0) line.ManualLabelAlignment = Alignment.LowerLeft;
         bottom.Add.VerticalLine(token, style.LowerWidth, style.Lower, style.Pattern);
     }
 
@@ -205,12 +207,16 @@ internal static class PlotOutput
         // A continuation's switch points are solid dark-red lines named after the recipe that takes over (for an
         // adapted run, each decision); the phases of the whole run are dashed.
         // Many switches (an adapted run) are numbered as in `recipe plan`'s chain table, so the labels do not collide.
+        // One switch is named with the phase that starts there, which gets no label of its own (one label per line).
+        var phases = RecipePlan.RunPhases(recipe);
         var switches = new HashSet<long>(chain.Skip(1).Select(link => link.StartToken));
         for (int l = 1; l < chain.Count; l++)
         {
-            Boundary(top, bottom, chain[l].StartToken, chain.Count > 2 ? $"#{l}" : "switch: " + chain[l].Name, BoundaryStyle.Switch);
+            string? phase = phases.LastOrDefault(p => p.At == chain[l].StartToken)?.Name;
+            string label = chain.Count > 2 ? $"#{l}" : $"switch: {chain[l].Name}{(phase is null ? "" : ", " + phase)}";
+            Boundary(top, bottom, chain[l].StartToken, label, BoundaryStyle.Switch);
         }
-        foreach (var phase in RecipePlan.RunPhases(recipe))
+        foreach (var phase in phases)
         {
             if (!switches.Contains(phase.At)) Boundary(top, bottom, phase.At, phase.Name, BoundaryStyle.Phase);
         }

@@ -23,10 +23,19 @@ public class PlotTests
         return parsed.Recipe!;
     }
 
+    /// <summary>Every published mix in examples/PublishedMixes/recipes, by name.</summary>
+    public static TheoryData<string> PublishedMixes()
+    {
+        var names = new TheoryData<string>();
+        foreach (string path in Directory.GetFiles(RepoRoot.Combine("examples/PublishedMixes/recipes"), "*.recipe.json").Order(StringComparer.Ordinal))
+        {
+            names.Add(Path.GetFileName(path)[..^".recipe.json".Length]);
+        }
+        return names;
+    }
+
     [Theory]
-    [InlineData("llama3-405b")]
-    [InlineData("quality-temperature")]
-    [InlineData("chinchilla")]
+    [MemberData(nameof(PublishedMixes))]
     public void The_svg_is_well_formed_with_one_series_per_source_in_each_panel_and_the_phase_labels(string example)
     {
         using var temp = new TempFolder();
@@ -37,7 +46,8 @@ public class PlotTests
 
         var document = XDocument.Load(svg);
         Assert.Equal(Svg + "svg", document.Root!.Name);
-        var recipe = LoadRecipe(Example(example));
+        // Checked as the tool reads it: a continuation with the recipes it continues.
+        var recipe = RecipeFiles.Load(Example(example)).Checked.Recipe!;
         var paths = document.Descendants(Svg + "path").ToList();
         for (int s = 0; s < recipe.Sources.Count; s++)
         {
@@ -50,7 +60,11 @@ public class PlotTests
         }
         var texts = document.Descendants(Svg + "text").Select(t => t.Value.Trim()).ToHashSet();
         foreach (var source in recipe.Sources) Assert.Contains(source.Name, texts);
-        foreach (var phase in recipe.Schedule.Phases) Assert.Contains(phase.Name, texts);
+        // Every phase of the run is named above its start; one that starts at a switch, in the switch's label.
+        foreach (var phase in RecipePlan.RunPhases(recipe))
+        {
+            Assert.Contains(texts, t => t == phase.Name || t.StartsWith("switch: ", StringComparison.Ordinal) && t.EndsWith(", " + phase.Name, StringComparison.Ordinal));
+        }
         Assert.Contains(texts, t => Regex.IsMatch(t, @"^\d+(\.\d+)?[KMBT]$"));
     }
 

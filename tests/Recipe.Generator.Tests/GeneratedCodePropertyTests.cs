@@ -24,9 +24,11 @@ public class GeneratedCodePropertyTests
     private const int RecipesPerCompilation = 25;
     private const int PositionsPerRecipe = 200;
 
-    private delegate void SpanFunction(long token, Span<double> values);
+    /// <summary>A generated vector function: Weights(token, span) or CumulativeTokens(token, span).</summary>
+    internal delegate void SpanFunction(long token, Span<double> values);
 
-    private delegate double SourceFunction(long token, int source);
+    /// <summary>A generated one-source function: CumulativeTokens(token, source).</summary>
+    internal delegate double SourceFunction(long token, int source);
 
     [Fact]
     public void Generated_weights_and_integrals_are_bit_identical_to_the_model()
@@ -141,7 +143,8 @@ public class GeneratedCodePropertyTests
         return compared;
     }
 
-    private static T? Function<T>(Type type, string name, params Type[] parameters) where T : Delegate =>
+    /// <summary>The public static method <paramref name="name"/> of a generated class as a delegate, or null when it has none.</summary>
+    internal static T? Function<T>(Type type, string name, params Type[] parameters) where T : Delegate =>
         type.GetMethod(name, BindingFlags.Public | BindingFlags.Static, parameters)?.CreateDelegate<T>();
 
     /// <summary>0 and before, each phase boundary and its neighbours, panel boundaries, the end and beyond, and random points.</summary>
