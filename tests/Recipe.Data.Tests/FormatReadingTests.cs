@@ -127,13 +127,8 @@ public class FormatReadingTests
     [Fact]
     public void Megatron_stream_follows_index_order_when_sequences_are_scattered()
     {
-        int[][] docs = { new[] { 1, 2 }, new[] { 3, 4, 5 }, new[] { 6 } };
         using var root = new TempRoot();
-        // The .bin holds doc 2, doc 1, doc 0 (uint16): the index points into it out of order.
-        byte[] bin = SpecWriters.LittleEndian(new long[] { 6, 3, 4, 5, 1, 2 }, 2);
-        (_, byte[] idx) = SpecWriters.Megatron(SpecWriters.UInt16, docs, pointers: new long[] { 8, 2, 0 }, binOverride: bin);
-        root.Write("d.bin", bin);
-        root.Write("d.idx", idx);
+        SpecWriters.ScatteredMegatron(root);
         using var file = TokenFile.OpenMegatron(root["d.bin"]);
         Assert.Equal(new[] { 1, 2, 3, 4, 5, 6 }, All(file));
         var middle = new int[4];

@@ -42,13 +42,8 @@ public class ShrinkingFileTests
     public void A_scattered_megatron_read_past_the_new_end_of_its_bin_names_the_bin()
     {
         if (!OperatingSystem.IsLinux()) return;
-        int[][] docs = { new[] { 1, 2 }, new[] { 3, 4, 5 }, new[] { 6 } };
         using var root = new TempRoot();
-        // The .bin holds doc 2, doc 1, doc 0 (uint16): each sequence is its own read.
-        byte[] bin = SpecWriters.LittleEndian(new long[] { 6, 3, 4, 5, 1, 2 }, 2);
-        (_, byte[] idx) = SpecWriters.Megatron(SpecWriters.UInt16, docs, pointers: new long[] { 8, 2, 0 }, binOverride: bin);
-        root.Write("d.bin", bin);
-        root.Write("d.idx", idx);
+        SpecWriters.ScatteredMegatron(root);
         using var file = TokenFile.OpenMegatron(root["d.bin"], "d.bin");
         Assert.Equal(0, Truncate(root["d.bin"], 8));
 
@@ -58,6 +53,26 @@ public class ShrinkingFileTests
         var docs1And2 = new int[4];
         file.CopyTokens(2, docs1And2);
         Assert.Equal(new[] { 3, 4, 5, 6 }, docs1And2);
+    }
+
+    [Fact]
+    public void A_megatron_index_truncated_while_open_is_a_read_error_naming_the_idx()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        using var root = new TempRoot();
+        // Scattered sequences: each copy reads the sequence's length and pointer from the .idx.
+        int idxLength = SpecWriters.ScatteredMegatron(root);
+        using var file = TokenFile.OpenMegatron(root["d.bin"], "d.bin");
+        // Keep the header and the lengths, lose the pointers: inside the file's one page, where a read through the
+        // mapping gives zeros (a pointer of 0, the wrong tokens) and a page beyond it would give SIGBUS.
+        const int LengthsEnd = 34 + 3 * 4;
+        Assert.Equal(0, Truncate(root["d.idx"], LengthsEnd));
+
+        var error = Assert.Throws<TokenFormatException>(() => file.CopyTokens(0, new int[6]));
+        Assert.Equal("d.idx", error.FileName);
+        Assert.Equal(LengthsEnd, error.ByteOffset);
+        Assert.Equal($"d.idx: bytes [{LengthsEnd}, {LengthsEnd + 8}) are past the end of the file, which shrank from {idxLength} to {LengthsEnd} bytes after it was opened (rewritten or truncated while the loader ran?) (at byte {LengthsEnd})", error.Message);
+        Assert.Equal("d.idx", Assert.Throws<TokenFormatException>(() => file.GetDocument(1)).FileName);
     }
 
     [Fact]

@@ -115,6 +115,21 @@ internal static class SpecWriters
         return bytes.ToArray();
     }
 
+    /// <summary>
+    /// d.bin and d.idx in <paramref name="root"/>: three uint16 documents [1, 2], [3, 4, 5], [6] stored in the .bin in
+    /// reverse order (6, 3 4 5, 1 2), so the index points into it out of order and each sequence is its own read.
+    /// </summary>
+    /// <returns>The length of the .idx in bytes.</returns>
+    public static int ScatteredMegatron(TempRoot root)
+    {
+        int[][] docs = { new[] { 1, 2 }, new[] { 3, 4, 5 }, new[] { 6 } };
+        byte[] bin = LittleEndian(new long[] { 6, 3, 4, 5, 1, 2 }, 2);
+        (_, byte[] idx) = Megatron(UInt16, docs, pointers: new long[] { 8, 2, 0 }, binOverride: bin);
+        root.Write("d.bin", bin);
+        root.Write("d.idx", idx);
+        return idx.Length;
+    }
+
     public static byte[] LittleEndian(IReadOnlyList<long> values, int size)
     {
         var bytes = new byte[values.Count * size];

@@ -19,10 +19,12 @@ public static class ShrinkingShardChild
 
     /// <summary>Truncates a shard again and again while another thread reads it without pause.</summary>
     public const string RaceCommand = "shrink-race";
+    public const string IndexRaceCommand = "shrink-index-race";
 
     public static int Main(string[] args)
     {
-        if (args is [RaceCommand, var rounds]) return Race(int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture));
+        if (args is [RaceCommand, var rounds]) return Race(int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture), index: false);
+        if (args is [IndexRaceCommand, var indexRounds]) return Race(int.Parse(indexRounds, System.Globalization.CultureInfo.InvariantCulture), index: true);
         if (args is not [Command]) return 2;
         using var data = FixtureData.Create();
         string shard = Path.Combine(data.Root, "web", "part-0.bin");
@@ -65,18 +67,22 @@ public static class ShrinkingShardChild
     }
 
     // No pause between the truncation and the reads: the reader is inside or right before a copy through the mapping
-    // when the file loses every page, which faults unless the shrink waits until no mapped read is in flight.
-    private static int Race(int rounds)
+    // when the file loses every page, which faults unless the shrink waits until no mapped read is in flight. With
+    // index, the file truncated is the .idx of a Megatron dataset whose sequences are scattered, so every copy reads
+    // each sequence's length and pointer from the mapped index.
+    private static int Race(int rounds, bool index)
     {
         using var data = FixtureData.Create();
         string shard = Path.Combine(data.Root, "shard.bin");
+        string victim = index ? Path.ChangeExtension(shard, ".idx") : shard;
         var tokens = new int[1 << 18];
         var random = new Random(7);
         int errors = 0;
         for (int round = 0; round < rounds; round++)
         {
-            File.WriteAllBytes(shard, new byte[tokens.Length * sizeof(ushort)]);
-            using var file = TokenFile.OpenRaw(shard, TokenDType.UInt16, "shard.bin");
+            if (index) WriteScatteredMegatron(shard, tokens.Length);
+            else File.WriteAllBytes(shard, new byte[tokens.Length * sizeof(ushort)]);
+            using var file = index ? TokenFile.OpenMegatron(shard, "shard") : TokenFile.OpenRaw(shard, TokenDType.UInt16, "shard.bin");
             using var reading = new ManualResetEventSlim();
             Exception? failure = null;
             var reader = new Thread(() =>
@@ -94,13 +100,31 @@ public static class ShrinkingShardChild
             reader.Start();
             reading.Wait();
             Thread.Sleep(random.Next(3));
-            if (Truncate(shard, 0) != 0) throw new IOException($"truncate {shard}: errno {Marshal.GetLastPInvokeError()}");
+            if (Truncate(victim, 0) != 0) throw new IOException($"truncate {victim}: errno {Marshal.GetLastPInvokeError()}");
             reader.Join();
             if (failure is TokenFormatException) errors++;
             else Console.WriteLine($"round {round}: {failure}");
         }
         Console.WriteLine($"{errors} of {rounds} truncations were read errors");
         return errors == rounds ? 0 : 1;
+    }
+
+    // A uint16 Megatron dataset of 16-token sequences stored in reverse order in the .bin (MMIDIDX\0\0, version 1,
+    // dtype 8, sequence and document counts, int32 lengths, int64 byte pointers, int64 document indices).
+    private static void WriteScatteredMegatron(string bin, int tokenCount)
+    {
+        const int Length = 16;
+        int sequences = tokenCount / Length;
+        File.WriteAllBytes(bin, new byte[tokenCount * sizeof(ushort)]);
+        using var idx = new BinaryWriter(File.Create(Path.ChangeExtension(bin, ".idx")));
+        idx.Write("MMIDIDX\0\0"u8);
+        idx.Write(1UL);
+        idx.Write((byte)8);
+        idx.Write((ulong)sequences);
+        idx.Write((ulong)sequences + 1);
+        for (int s = 0; s < sequences; s++) idx.Write(Length);
+        for (int s = 0; s < sequences; s++) idx.Write((long)(sequences - 1 - s) * Length * sizeof(ushort));
+        for (int d = 0; d <= sequences; d++) idx.Write((long)d);
     }
 
     private sealed record LoaderCheckpointState(long Step, Recipe.Runtime.Sampling.SamplerState State);

@@ -32,4 +32,16 @@ public class ShrinkingShardTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("40 of 40 truncations were read errors", result.Output);
     }
+
+    [Fact]
+    public void A_megatron_index_truncated_during_scattered_reads_is_a_read_error_every_time()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string assembly = typeof(ShrinkingShardChild).Assembly.Location;
+        var result = ChildProcess.Run("dotnet", new[] { "exec", assembly, ShrinkingShardChild.IndexRaceCommand, "40" },
+            AppContext.BaseDirectory, TimeSpan.FromMinutes(2));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("40 of 40 truncations were read errors", result.Output);
+        Assert.DoesNotContain("Fatal error", result.Output);
+    }
 }

@@ -56,6 +56,20 @@ internal static unsafe class MegatronFormat
 
     private static TokenFile Read(MappedFile bin, MappedFile idx)
     {
+        // The pass over the index is one guarded read of its mapping: a writer that truncates it waits until it is done.
+        bool guarded = idx.EnterMappedRead();
+        try
+        {
+            return Validate(bin, idx);
+        }
+        finally
+        {
+            if (guarded) idx.ExitMappedRead();
+        }
+    }
+
+    private static TokenFile Validate(MappedFile bin, MappedFile idx)
+    {
         string name = idx.Name;
         if (idx.Length < ArraysAt)
         {
@@ -95,16 +109,16 @@ internal static unsafe class MegatronFormat
         var layout = new MegatronLayout(idx, (long)sequences, (long)documents, size);
 
         long total = 0;
-        long expectedPointer = sequences == 0 ? 0 : layout.Pointer(0);
+        long expectedPointer = sequences == 0 ? 0 : layout.PointerInPlace(0);
         bool contiguous = true;
         for (long s = 0; s < layout.SequenceCount; s++)
         {
-            int length = layout.Length(s);
+            int length = layout.LengthInPlace(s);
             if (length < 0)
             {
                 throw new TokenFormatException(name, layout.LengthOffset(s), $"Megatron sequence {s} has length {length}; lengths cannot be negative");
             }
-            long pointer = layout.Pointer(s);
+            long pointer = layout.PointerInPlace(s);
             // Compared only once the pointer is known to lie in the file, where the sum cannot overflow.
             long end = pointer + (long)length * size;
             if (pointer < 0 || pointer > bin.Length || end > bin.Length)
@@ -119,7 +133,7 @@ internal static unsafe class MegatronFormat
         long previous = 0;
         for (long d = 0; d < layout.DocumentIndexCount; d++)
         {
-            long first = layout.DocumentIndex(d);
+            long first = layout.DocumentIndexInPlace(d);
             if (first < previous || first > layout.SequenceCount)
             {
                 throw new TokenFormatException(name, layout.DocumentIndexOffset(d),
@@ -128,7 +142,7 @@ internal static unsafe class MegatronFormat
             previous = first;
         }
         layout.Finish(contiguous);
-        long dataOffset = sequences == 0 ? 0 : layout.Pointer(0);
+        long dataOffset = sequences == 0 ? 0 : layout.PointerInPlace(0);
         return new TokenFile(bin, TokenFormat.Megatron, dtype, dataOffset, total, layout);
     }
 }
@@ -160,9 +174,34 @@ internal sealed unsafe class MegatronLayout
     public long PointerOffset(long sequence) => ArraysAt + SequenceCount * 4 + sequence * 8;
     public long DocumentIndexOffset(long document) => ArraysAt + SequenceCount * 12 + document * 8;
 
-    public int Length(long sequence) => Unsafe.ReadUnaligned<int>(Index.Pointer + LengthOffset(sequence));
-    public long Pointer(long sequence) => Unsafe.ReadUnaligned<long>(Index.Pointer + PointerOffset(sequence));
-    public long DocumentIndex(long document) => Unsafe.ReadUnaligned<long>(Index.Pointer + DocumentIndexOffset(document));
+    // Reads while the file is opened, inside the one guarded read that spans the whole pass over the index.
+    public int LengthInPlace(long sequence) => Unsafe.ReadUnaligned<int>(Index.Pointer + LengthOffset(sequence));
+    public long PointerInPlace(long sequence) => Unsafe.ReadUnaligned<long>(Index.Pointer + PointerOffset(sequence));
+    public long DocumentIndexInPlace(long document) => Unsafe.ReadUnaligned<long>(Index.Pointer + DocumentIndexOffset(document));
+
+    // Reads after opening, as token reads go (MappedFile.EnterMappedRead): an index truncated while the loader runs is
+    // a TokenFormatException naming it and the first missing byte, never SIGBUS.
+    public int Length(long sequence) => Read<int>(LengthOffset(sequence));
+    public long Pointer(long sequence) => Read<long>(PointerOffset(sequence));
+    public long DocumentIndex(long document) => Read<long>(DocumentIndexOffset(document));
+
+    private T Read<T>(long offset) where T : unmanaged
+    {
+        if (Index.EnterMappedRead())
+        {
+            try
+            {
+                return Unsafe.ReadUnaligned<T>(Index.Pointer + offset);
+            }
+            finally
+            {
+                Index.ExitMappedRead();
+            }
+        }
+        T value;
+        Index.ReadExactly(offset, new Span<byte>(&value, sizeof(T)));
+        return value;
+    }
 
     public void Finish(bool contiguous)
     {
@@ -170,7 +209,7 @@ internal sealed unsafe class MegatronLayout
         if (contiguous) return;
         // Scattered sequences need their token positions; contiguous ones get them from the pointers for free.
         _sequenceStarts = new long[SequenceCount + 1];
-        for (long s = 0; s < SequenceCount; s++) _sequenceStarts[s + 1] = _sequenceStarts[s] + Length(s);
+        for (long s = 0; s < SequenceCount; s++) _sequenceStarts[s + 1] = _sequenceStarts[s] + LengthInPlace(s);
     }
 
     /// <summary>Position in the token stream of the first token of <paramref name="sequence"/>; <paramref name="count"/> for the end.</summary>
