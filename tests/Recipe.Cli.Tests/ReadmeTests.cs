@@ -105,7 +105,7 @@ public sealed class ReadmeTests : IDisposable
     public void Every_benchmark_script_and_mode_the_readme_names_exists()
     {
         var scripts = Regex.Matches(Readme.Text, @"benchmarks/[\w-]+\.sh").Select(m => m.Value).Distinct().ToList();
-        Assert.Equal(new[] { "benchmarks/run-device.sh", "benchmarks/run-loader.sh", "benchmarks/run-python.sh", "benchmarks/run-sampler.sh", "benchmarks/run-weights.sh" }, scripts.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { "benchmarks/run-device.sh", "benchmarks/run-loader.sh", "benchmarks/run-python.sh", "benchmarks/run-sampler.sh", "benchmarks/run-scale.sh", "benchmarks/run-weights.sh" }, scripts.Order(StringComparer.Ordinal));
         foreach (string script in scripts)
         {
             Assert.True(File.Exists(RepoRoot.Combine(script)), script);
