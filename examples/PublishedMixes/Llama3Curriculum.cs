@@ -10,7 +10,7 @@ namespace PublishedMixes;
 /// </summary>
 [Recipe(Name = "llama3-405b-csharp", TotalTokens = "15.6T", SequenceLength = 8192, Seed = 42, MaxEpochs = 4, SyntheticCap = 0.15,
     Interpolation = Interpolation.Linear,
-    Description = "Llama 3 405B: 15.6T tokens with the three-phase curriculum of the Llama 3 report, as reconstructed in reference 001 section 5 (the C# twin of llama3-405b.recipe.json).")]
+    Description = "Llama 3 405B: 15.6T tokens with the three-phase curriculum of the Llama 3 report, its phase boundaries and weights as commonly reconstructed from the report (the C# twin of llama3-405b.recipe.json).")]
 [Phase("foundation", At = "0")]
 [Phase("reasoning", At = "8T")]
 [Phase("quality", At = "13T")]

@@ -14,7 +14,7 @@ namespace Recipe.EndToEnd.Tests;
 /// </summary>
 public sealed class PublishedMixesConsumerTests
 {
-    /// <summary>Reference 001 section 2, "Published Pretraining Data Mixes (Approximate)": web, code, math, books, other in %.</summary>
+    /// <summary>The approximate published mixes the examples encode: web, code, math, books, other in %.</summary>
     public static readonly IReadOnlyDictionary<string, (double Web, double Code, double Math, double Books, double Other)> Table =
         new Dictionary<string, (double, double, double, double, double)>
         {

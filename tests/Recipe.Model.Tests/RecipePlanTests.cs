@@ -96,7 +96,7 @@ public class RecipePlanTests
     [Fact]
     public void Llama3_epochs_come_from_the_integral_not_from_the_mid_run_weights()
     {
-        // Reference 001's compute_repetition samples w at total/2 = 7.8T, inside [0, 8T]:
+        // Estimating repetition from the weights at mid-run (total/2 = 7.8T, inside [0, 8T]), as simple mixers do:
         // wiki(7.8T) = 0.05 + (0.03 − 0.05)·7.8/8 = 0.05 − 0.0195 = 0.0305, so it would claim
         // 0.0305 · 15.6 / 0.3 = 1.586 epochs. The integral says 0.599 / 0.3 = 1.99666... epochs.
         var wiki = Plan(RecipePlan.For(Llama3(Interpolation.Linear)), "wiki");
