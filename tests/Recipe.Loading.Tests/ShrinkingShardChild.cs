@@ -19,6 +19,8 @@ public static class ShrinkingShardChild
 
     /// <summary>Truncates a shard again and again while another thread reads it without pause.</summary>
     public const string RaceCommand = "shrink-race";
+
+    /// <summary>The same, truncating the .idx of a Megatron dataset whose scattered sequences every copy looks up in it.</summary>
     public const string IndexRaceCommand = "shrink-index-race";
 
     public static int Main(string[] args)

@@ -22,24 +22,14 @@ public class ShrinkingShardTests
         Assert.DoesNotContain("Fatal error", result.Output);
     }
 
-    [Fact]
-    public void A_shard_truncated_during_mapped_reads_is_a_read_error_every_time()
+    [Theory]
+    [InlineData(ShrinkingShardChild.RaceCommand)]
+    [InlineData(ShrinkingShardChild.IndexRaceCommand)]
+    public void A_file_truncated_during_mapped_reads_is_a_read_error_every_time(string race)
     {
         if (!OperatingSystem.IsLinux()) return;
         string assembly = typeof(ShrinkingShardChild).Assembly.Location;
-        var result = ChildProcess.Run("dotnet", new[] { "exec", assembly, ShrinkingShardChild.RaceCommand, "40" },
-            AppContext.BaseDirectory, TimeSpan.FromMinutes(2));
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("40 of 40 truncations were read errors", result.Output);
-    }
-
-    [Fact]
-    public void A_megatron_index_truncated_during_scattered_reads_is_a_read_error_every_time()
-    {
-        if (!OperatingSystem.IsLinux()) return;
-        string assembly = typeof(ShrinkingShardChild).Assembly.Location;
-        var result = ChildProcess.Run("dotnet", new[] { "exec", assembly, ShrinkingShardChild.IndexRaceCommand, "40" },
-            AppContext.BaseDirectory, TimeSpan.FromMinutes(2));
+        var result = ChildProcess.Run("dotnet", new[] { "exec", assembly, race, "40" }, AppContext.BaseDirectory, TimeSpan.FromMinutes(2));
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("40 of 40 truncations were read errors", result.Output);
         Assert.DoesNotContain("Fatal error", result.Output);

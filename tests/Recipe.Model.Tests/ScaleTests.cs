@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Linq;
-using System.Text;
 using Recipe.Model.Json;
 using Recipe.Tests.Shared;
 using Xunit.Abstractions;

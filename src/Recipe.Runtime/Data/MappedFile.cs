@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.IO.MemoryMappedFiles;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.Win32.SafeHandles;
 
@@ -200,6 +201,28 @@ internal sealed unsafe class MappedFile : IDisposable
             ShardLeases.Release(_handle!);
             Volatile.Write(ref _checkedAt, Environment.TickCount64);
         }
+    }
+
+    /// <summary>
+    /// The value at <paramref name="offset"/>: through the mapping while <see cref="EnterMappedRead"/> allows it, else
+    /// with <see cref="ReadExactly"/>, so a file that shrank under it is a <see cref="TokenFormatException"/>.
+    /// </summary>
+    public T Read<T>(long offset) where T : unmanaged
+    {
+        if (EnterMappedRead())
+        {
+            try
+            {
+                return Unsafe.ReadUnaligned<T>(_pointer + offset);
+            }
+            finally
+            {
+                ExitMappedRead();
+            }
+        }
+        T value;
+        ReadExactly(offset, new Span<byte>(&value, sizeof(T)));
+        return value;
     }
 
     /// <summary>

@@ -179,29 +179,11 @@ internal sealed unsafe class MegatronLayout
     public long PointerInPlace(long sequence) => Unsafe.ReadUnaligned<long>(Index.Pointer + PointerOffset(sequence));
     public long DocumentIndexInPlace(long document) => Unsafe.ReadUnaligned<long>(Index.Pointer + DocumentIndexOffset(document));
 
-    // Reads after opening, as token reads go (MappedFile.EnterMappedRead): an index truncated while the loader runs is
-    // a TokenFormatException naming it and the first missing byte, never SIGBUS.
-    public int Length(long sequence) => Read<int>(LengthOffset(sequence));
-    public long Pointer(long sequence) => Read<long>(PointerOffset(sequence));
-    public long DocumentIndex(long document) => Read<long>(DocumentIndexOffset(document));
-
-    private T Read<T>(long offset) where T : unmanaged
-    {
-        if (Index.EnterMappedRead())
-        {
-            try
-            {
-                return Unsafe.ReadUnaligned<T>(Index.Pointer + offset);
-            }
-            finally
-            {
-                Index.ExitMappedRead();
-            }
-        }
-        T value;
-        Index.ReadExactly(offset, new Span<byte>(&value, sizeof(T)));
-        return value;
-    }
+    // Reads after opening, guarded as token reads are: an index truncated while the loader runs is a
+    // TokenFormatException naming it and the first missing byte, never SIGBUS.
+    public int Length(long sequence) => Index.Read<int>(LengthOffset(sequence));
+    public long Pointer(long sequence) => Index.Read<long>(PointerOffset(sequence));
+    public long DocumentIndex(long document) => Index.Read<long>(DocumentIndexOffset(document));
 
     public void Finish(bool contiguous)
     {
